@@ -1,0 +1,169 @@
+//! Geography: great-circle distance, the UK's local areas with their
+//! centroids, and the towns the synthetic population is placed around.
+//!
+//! Areas are ONS local authority districts (2025 codes, 361 of them); places
+//! are GeoNames towns of 15,000 people or more. Both are bundled from
+//! `data/` (see `data/README.md` for sources, licences and attribution).
+
+use std::collections::HashMap;
+
+const AREAS_CSV: &str = include_str!("../data/areas.csv");
+const PLACES_CSV: &str = include_str!("../data/places.csv");
+
+/// Mean Earth radius in km (IUGG), the usual choice for haversine distances.
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Great-circle distance in km between two points given in decimal degrees.
+///
+/// Haversine formula; accurate to about 0.5% on the ellipsoid, far below the
+/// precision of anyone's stated travel limit.
+///
+/// # Examples
+///
+/// ```
+/// // Manchester to Birmingham is about 113 km as the crow flies.
+/// let km = passiton::great_circle_km(53.48095, -2.23743, 52.48142, -1.89983);
+/// assert!((km - 113.0).abs() < 2.0);
+/// ```
+pub fn great_circle_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
+    let d_phi = (lat2 - lat1).to_radians();
+    let d_lambda = (lon2 - lon1).to_radians();
+    let h = (d_phi / 2.0).sin().powi(2) + phi1.cos() * phi2.cos() * (d_lambda / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// Dense index of a local area in [`Areas`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AreaIdx(pub u16);
+
+/// A local area (ONS local authority district).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    /// ONS code, e.g. `E08000003`.
+    pub code: String,
+    /// ONS name, e.g. `Manchester`.
+    pub name: String,
+    /// English region, or the nation outside England.
+    pub region: String,
+    /// `England`, `Wales`, `Scotland` or `Northern Ireland`.
+    pub country: String,
+    /// Centroid latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Centroid longitude, WGS84 degrees.
+    pub lon: f64,
+    /// Live postcode units in the area: a rough density proxy (0 for Northern Ireland).
+    pub postcodes: u32,
+}
+
+/// The UK's local areas, sorted by code.
+#[derive(Clone, Debug)]
+pub struct Areas {
+    /// Every area, sorted by code; [`AreaIdx`] indexes this.
+    pub areas: Vec<Area>,
+    by_code: HashMap<String, AreaIdx>,
+}
+
+impl Areas {
+    /// The 361 ONS local authority districts (2025) bundled with the crate.
+    ///
+    /// # Panics
+    ///
+    /// Never in a released build: the bundled table is checked by a unit test.
+    pub fn uk_2025() -> Areas {
+        let mut reader = csv::Reader::from_reader(AREAS_CSV.as_bytes());
+        let mut areas = Vec::new();
+        for record in reader.records() {
+            let r = record.expect("bundled areas table is valid CSV");
+            let number = |i: usize| r.get(i).unwrap_or_default().parse::<f64>().unwrap_or(f64::NAN);
+            areas.push(Area {
+                code: r[0].to_string(),
+                name: r[1].to_string(),
+                region: r[3].to_string(),
+                country: r[4].to_string(),
+                lat: number(5),
+                lon: number(6),
+                postcodes: r[7].parse().unwrap_or(0),
+            });
+        }
+        let by_code = areas.iter().enumerate().map(|(i, a)| (a.code.clone(), AreaIdx(i as u16))).collect();
+        Areas { areas, by_code }
+    }
+
+    /// The index of the area with ONS code `code`.
+    pub fn lookup(&self, code: &str) -> Option<AreaIdx> {
+        self.by_code.get(code).copied()
+    }
+
+    /// The area at `idx`.
+    ///
+    /// # Panics
+    ///
+    /// If `idx` did not come from this table.
+    pub fn area(&self, idx: AreaIdx) -> &Area {
+        &self.areas[usize::from(idx.0)]
+    }
+}
+
+/// A town or city to place synthetic people around.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// GeoNames name.
+    pub name: String,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// GeoNames population: a relative weight, not a census count (entries overlap).
+    pub population: u32,
+    /// The local area the place lies in.
+    pub area: AreaIdx,
+}
+
+/// The 865 UK towns of 15,000 people or more, largest first, with their areas.
+///
+/// # Panics
+///
+/// Never in a released build: the bundled table is checked by a unit test.
+pub fn uk_places(areas: &Areas) -> Vec<Place> {
+    let mut reader = csv::Reader::from_reader(PLACES_CSV.as_bytes());
+    reader
+        .records()
+        .map(|record| {
+            let r = record.expect("bundled places table is valid CSV");
+            Place {
+                name: r[1].to_string(),
+                lat: r[2].parse().expect("bundled latitude"),
+                lon: r[3].parse().expect("bundled longitude"),
+                population: r[4].parse().expect("bundled population"),
+                area: areas.lookup(&r[6]).expect("bundled place lies in a bundled area"),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_tables_load() {
+        let areas = Areas::uk_2025();
+        assert_eq!(areas.areas.len(), 361);
+        assert!(areas.areas.iter().all(|a| (49.0..61.0).contains(&a.lat) && (-9.0..2.0).contains(&a.lon)));
+        let manchester = areas.area(areas.lookup("E08000003").unwrap());
+        assert_eq!(manchester.name, "Manchester");
+        assert_eq!(manchester.region, "North West");
+        let places = uk_places(&areas);
+        assert_eq!(places.len(), 865);
+        assert_eq!(places[0].name, "London");
+    }
+
+    #[test]
+    fn distance_is_symmetric_and_zero_on_the_diagonal() {
+        let d = great_circle_km(51.5, -0.12, 55.95, -3.19);
+        assert!((d - great_circle_km(55.95, -3.19, 51.5, -0.12)).abs() < 1e-9);
+        assert!((d - 534.0).abs() < 5.0, "London to Edinburgh is about 534 km, got {d}");
+        assert_eq!(great_circle_km(52.0, -1.0, 52.0, -1.0), 0.0);
+    }
+}

@@ -1,0 +1,18 @@
+//! passiton: peer mentoring and network matching for employment support.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod geo;
+pub mod graph;
+pub mod io;
+pub mod model;
+pub mod snapshot;
+pub mod taxonomy;
+
+pub use error::{Error, Problem, Problems, Result};
+pub use geo::{Area, AreaIdx, Areas, Place, great_circle_km};
+pub use graph::{Link, LinkKind, Network, NetworkStats, Node};
+pub use io::{load_dataset, read_dataset};
+pub use model::*;
+pub use snapshot::{read_snapshot, write_snapshot};
+pub use taxonomy::{SicIdx, SicLevel, SicNode, Taxonomy};

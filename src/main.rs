@@ -1,0 +1,202 @@
+//! The `passiton` command line: flags, progress, exit codes. All the work is
+//! done by the library; this file only parses arguments, shows progress on a
+//! terminal and turns errors into one line and a non-zero exit.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use passiton::{Dataset, Network};
+
+/// Peer mentoring and network matching for employment support.
+#[derive(Parser)]
+#[command(name = "passiton", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the main job on the bundled sample data and print a summary.
+    Demo {
+        /// Also write the sample data's results into this directory.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write a synthetic population in the data-directory format.
+    Generate {
+        /// Number of jobseekers.
+        #[arg(long)]
+        jobseekers: usize,
+        /// Number of mentors (people in work).
+        #[arg(long)]
+        mentors: usize,
+        /// Number of coaches (work coaches and specialist advisers).
+        #[arg(long)]
+        coaches: usize,
+        /// Number of employers.
+        #[arg(long)]
+        employers: usize,
+        /// Seed: the same seed gives byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Keep people within one ONS region or nation (e.g. "North West", "Wales").
+        #[arg(long)]
+        region: Option<String>,
+        /// Directory to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every problem in a data directory; non-zero exit if there is any.
+    Validate {
+        /// Data directory or snapshot file.
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Write a data directory as one versioned, checksummed binary snapshot.
+    Snapshot {
+        /// Data directory (or snapshot file) to read.
+        #[arg(long)]
+        data: PathBuf,
+        /// Snapshot file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`passiton ... | head`) is the reader's choice, not a failure.
+            if err.chain().any(|cause| {
+                cause.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("passiton: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo { out } => demo(out.as_deref()),
+        Command::Generate { .. } => anyhow::bail!("not yet"),
+        Command::Validate { data } => validate(&data),
+        Command::Snapshot { data, out } => {
+            let dataset = load(&data)?;
+            with_spinner("writing snapshot", || passiton::write_snapshot(&dataset, &out))?;
+            let (jobseekers, mentors, coaches) = dataset.role_counts();
+            println!(
+                "wrote {}: {jobseekers} jobseekers, {mentors} mentors, {coaches} coaches, {} employers",
+                out.display(),
+                dataset.employers.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Runs `work` with a spinner on stderr, shown only when stderr is a terminal.
+fn with_spinner<T>(message: &str, work: impl FnOnce() -> passiton::Result<T>) -> passiton::Result<T> {
+    let spinner = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Some(bar)
+    } else {
+        None
+    };
+    let res = work();
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    res
+}
+
+fn load(data: &Path) -> Result<Dataset> {
+    with_spinner("reading data", || passiton::load_dataset(data))
+        .with_context(|| format!("cannot load {}", data.display()))
+}
+
+fn validate(data: &Path) -> Result<ExitCode> {
+    match passiton::load_dataset(data) {
+        Ok(dataset) => {
+            let (jobseekers, mentors, coaches) = dataset.role_counts();
+            println!(
+                "{}: valid: {jobseekers} jobseekers, {mentors} mentors, {coaches} coaches, {} employers, \
+                 {} connections, {} exclusions, {} preferences, {} outcomes",
+                data.display(),
+                dataset.employers.len(),
+                dataset.connections.len(),
+                dataset.exclusions.len(),
+                dataset.preferences.len(),
+                dataset.outcomes.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(passiton::Error::Input(problems)) => {
+            let mut stdout = std::io::stdout().lock();
+            for problem in &problems.problems {
+                writeln!(stdout, "{problem}")?;
+            }
+            let total = problems.problems.len() + problems.more;
+            if problems.more > 0 {
+                writeln!(stdout, "... and {} more problems not listed", problems.more)?;
+            }
+            eprintln!("passiton: error: {}: {total} problem{}", data.display(), if total == 1 { "" } else { "s" });
+            Ok(ExitCode::FAILURE)
+        }
+        Err(other) => Err(other).with_context(|| format!("cannot load {}", data.display())),
+    }
+}
+
+/// Where the bundled sample data lives: `fixtures/sample` in the source tree.
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("sample")
+}
+
+fn demo(out: Option<&Path>) -> Result<ExitCode> {
+    let dir = sample_dir();
+    let data = load(&dir)?;
+    let mut stdout = std::io::stdout().lock();
+    let (jobseekers, mentors, coaches) = data.role_counts();
+    writeln!(stdout, "passiton demo: sample data in {}", dir.display())?;
+    writeln!(
+        stdout,
+        "  {jobseekers} jobseekers, {mentors} mentors, {coaches} coaches, {} employers",
+        data.employers.len()
+    )?;
+    let consented = data.people.iter().filter(|p| p.consent).count();
+    writeln!(stdout, "  {consented} people consented to their lived experience being used for matching")?;
+    let stats = Network::build(&data).stats();
+    writeln!(stdout)?;
+    writeln!(stdout, "network: {} nodes, {} edges", stats.nodes, stats.edges)?;
+    for (kind, count) in &stats.edges_by_kind {
+        writeln!(stdout, "  {:<12} {count}", kind.as_str())?;
+    }
+    writeln!(
+        stdout,
+        "  {} components; the largest holds {} nodes; {} nodes have no tie",
+        stats.components, stats.largest_component, stats.isolated
+    )?;
+    if let Some(out) = out {
+        passiton::write_snapshot(&data, &out.join("sample.snapshot"))
+            .with_context(|| format!("cannot write into {}", out.display()))?;
+        writeln!(stdout, "\nwrote {}", out.join("sample.snapshot").display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
