@@ -62,6 +62,23 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Each jobseeker's k options: good, varied, and fair to helpers' capacity.
+    Shortlist {
+        #[command(flatten)]
+        scoring: Scoring,
+        /// Options per jobseeker.
+        #[arg(long, default_value_t = passiton::shortlist::DEFAULT_OPTIONS)]
+        k: usize,
+        /// A helper is shown to at most ceil(exposure x capacity) jobseekers.
+        #[arg(long, default_value_t = passiton::shortlist::DEFAULT_EXPOSURE)]
+        exposure: f64,
+        /// Relevance weight in [0, 1] of maximal marginal relevance; lower means more varied lists.
+        #[arg(long, default_value_t = passiton::shortlist::DEFAULT_RELEVANCE)]
+        relevance: f64,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a data directory as one versioned, checksummed binary snapshot.
     Snapshot {
         /// Data directory (or snapshot file) to read.
@@ -71,6 +88,32 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Options shared by every command that scores pairs.
+#[derive(clap::Args)]
+struct Scoring {
+    /// Data directory or snapshot file.
+    #[arg(long)]
+    data: PathBuf,
+    /// JSON object of component weights (sector, locality, experience, network, availability).
+    #[arg(long)]
+    weights: Option<PathBuf>,
+    /// Candidates kept per jobseeker before shortlisting or matching.
+    #[arg(long, default_value_t = passiton::candidates::DEFAULT_K)]
+    candidates: usize,
+}
+
+impl Scoring {
+    fn weights(&self) -> Result<passiton::Weights> {
+        match &self.weights {
+            None => Ok(passiton::Weights::default()),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+                Ok(passiton::Weights::from_json(&text, &path.display().to_string())?)
+            }
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -95,6 +138,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { out } => demo(out.as_deref()),
         Command::Generate { .. } => anyhow::bail!("not yet"),
         Command::Validate { data } => validate(&data),
+        Command::Shortlist { scoring, k, exposure, relevance, out } => {
+            let weights = scoring.weights()?;
+            let data = load(&scoring.data)?;
+            let ctx = passiton::ScoreContext::new(&data, weights)?;
+            let found = with_spinner("finding candidates", || {
+                Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
+            })?;
+            let options = passiton::ShortlistOptions { k, exposure, relevance };
+            let lists = with_spinner("building shortlists", || passiton::shortlists(&ctx, &found, &options))?;
+            write_output(out.as_deref(), |w| passiton::io::write::write_shortlists(&ctx, &lists, w))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Snapshot { data, out } => {
             let dataset = load(&data)?;
             with_spinner("writing snapshot", || passiton::write_snapshot(&dataset, &out))?;
@@ -125,6 +180,22 @@ fn with_spinner<T>(message: &str, work: impl FnOnce() -> passiton::Result<T>) ->
         bar.finish_and_clear();
     }
     res
+}
+
+/// Writes to `out` atomically, or to stdout when no file is given.
+fn write_output(out: Option<&Path>, fill: impl FnOnce(&mut dyn Write) -> passiton::Result<()>) -> Result<()> {
+    match out {
+        Some(path) => {
+            passiton::io::atomic::write_file(path, fill).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            fill(&mut lock)?;
+            lock.flush()?;
+            Ok(())
+        }
+    }
 }
 
 fn load(data: &Path) -> Result<Dataset> {

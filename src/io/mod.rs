@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod csv_table;
 pub mod read;
+pub mod write;
 
 pub use read::read_dataset;
 

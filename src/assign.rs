@@ -1,0 +1,819 @@
+//! Exact maximum-weight assignment of mentees to mentors with capacities.
+//!
+//! # Problem
+//!
+//! A bipartite *b-matching*: [`AssignProblem::n_mentees`] mentees, mentors with
+//! integer capacities ([`AssignProblem::capacities`], 0 allowed) and a sparse list
+//! of candidate [`Edge`]s, each with an integer score (negative and zero
+//! allowed). An assignment gives each mentee at most one mentor along one of
+//! its edges and each mentor at most its capacity of mentees.
+//!
+//! # What optimal means
+//!
+//! * Default ([`AssignOptions::max_matched`] `== false`): the total score of the
+//!   used edges is as large as possible. Leaving a mentee unmatched is allowed,
+//!   so an edge with a negative score is never used.
+//! * `max_matched`: the number of matched mentees is as large as possible and,
+//!   among assignments matching that many, the total score is as large as
+//!   possible (lexicographic, exact). It is solved as the default problem on
+//!   scores `score + bonus`, with `bonus = U - L + 1` where `U` (`L`) is the sum
+//!   over mentees of their largest positive (smallest negative) score: one more
+//!   matched mentee is then worth more than any difference in total score.
+//!
+//! # Certificate
+//!
+//! Every [`Assignment`] carries dual prices ([`Certificate`]) of the linear
+//! program `max Σ w·x` subject to `Σ_j x_ij ≤ 1`, `Σ_i x_ij ≤ cap_j`, `x ≥ 0`,
+//! whose constraint matrix is totally unimodular, so its optimum is attained by
+//! an assignment. With `w = score + bonus`: mentee values `u_i ≥ 0`, mentor
+//! prices `p_j ≥ 0`, `u_i + p_j ≥ w_ij` on every edge, with equality on used
+//! edges, `u_i = 0` for unmatched mentees and `p_j = 0` for mentors below
+//! capacity. These are the complementary slackness conditions, so they prove
+//! the assignment optimal; [`verify`] checks them (and feasibility and the
+//! reported totals) with exact integer arithmetic.
+//!
+//! # Algorithm
+//!
+//! Successive shortest augmenting paths, one mentee at a time (the incremental
+//! Hungarian method): after mentees `0..i` are placed optimally with a
+//! certificate, mentee `i` enters with value `u_i = max(0, max_j w_ij - p_j)`,
+//! and one Dijkstra search on reduced costs `u_i + p_j - w_ij ≥ 0` finds the
+//! best of: staying unmatched, an alternating path ending at a mentor with a
+//! free place, or an alternating path that ends by unmatching some mentee.
+//! The search runs over mentor nodes only: a matched mentee is a pass-through
+//! from its mentor to its other edges, so heap entries are mentors, and it
+//! stops as soon as the smallest label reaches the best option found. Prices
+//! of the mentors it settled are then raised by the label gap, which keeps the
+//! reduced costs non-negative and makes the new path tight.
+//!
+//! # Complexity
+//!
+//! Canonical ordering of the edges is `O(E + n + m)` plus small per-mentee
+//! sorts. Each mentee costs one early-stopped Dijkstra search; in the worst
+//! case that settles every mentor and scans every edge of every matched
+//! mentee, so the bound is `O(n · E · log m)` time, `O(E + n + m)` memory for
+//! `n` mentees, `m` mentors and `E` edges. In practice a search settles few
+//! mentors: the entering mentee's best mentor usually has room, or a short
+//! detour does.
+//!
+//! # Determinism and ties
+//!
+//! Edges are first put in canonical order (mentee, then mentor), so the
+//! result depends only on the set of edges, never on their order in
+//! [`AssignProblem::edges`]. Mentees enter in index order; the heap breaks label
+//! ties by the lower mentor index; an option replaces the best found so far
+//! only when strictly better, and a mentee whose best gain is zero stays
+//! unmatched. Among several optimal assignments the one returned is therefore
+//! fixed, but not otherwise characterised.
+//!
+//! # Limits
+//!
+//! Indices out of range, duplicate (mentee, mentor) edges and scores whose
+//! magnitude could overflow are refused with [`Error::Solver`]: the sum over
+//! mentees of each mentee's largest `|score|` must not exceed
+//! [`MAX_SCORE_MASS`] (2^58). That bound keeps every value, price, label and
+//! total (including the `max_matched` bonus) inside `i64`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::{Error, Result};
+
+/// Largest allowed sum over mentees of each mentee's largest `|score|` (2^58).
+pub const MAX_SCORE_MASS: u64 = 1 << 58;
+
+const NONE: u32 = u32::MAX;
+const INF: i64 = i64::MAX;
+/// A detour bound that prunes nothing; far enough from `i64::MIN` that adding
+/// labels and values (each below 2^62) cannot overflow.
+const UNKNOWN: i64 = -(1 << 62);
+
+/// A candidate pairing of one mentee with one mentor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Edge {
+    /// Mentee index, below [`AssignProblem::n_mentees`].
+    pub mentee: u32,
+    /// Mentor index, below `capacities.len()`.
+    pub mentor: u32,
+    /// What the pairing is worth; higher is better, may be zero or negative.
+    pub score: i64,
+}
+
+/// An assignment problem over dense indices.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssignProblem {
+    /// Number of mentees; mentee indices are `0..n_mentees`.
+    pub n_mentees: usize,
+    /// Capacity of each mentor; mentor indices are positions in this vector.
+    pub capacities: Vec<u32>,
+    /// Candidate pairings, in any order, at most one per (mentee, mentor).
+    pub edges: Vec<Edge>,
+}
+
+/// What to optimise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AssignOptions {
+    /// Match as many mentees as possible first, then maximise the total score.
+    pub max_matched: bool,
+}
+
+/// Dual prices proving an [`Assignment`] optimal; see the module docs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Certificate {
+    /// Constant added to every score before the conditions are checked:
+    /// 0 by default, `U - L + 1` (or more) with `max_matched`.
+    pub bonus: i64,
+    /// `u_i ≥ 0` per mentee; 0 for unmatched mentees.
+    pub mentee_value: Vec<i64>,
+    /// `p_j ≥ 0` per mentor; 0 for mentors below capacity.
+    pub mentor_price: Vec<i64>,
+}
+
+/// An optimal assignment with its certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// The mentor of each mentee, `None` if unmatched.
+    pub mentor_of: Vec<Option<u32>>,
+    /// Number of matched mentees.
+    pub matched: usize,
+    /// Sum of the scores of the used edges (without any bonus).
+    pub total_score: i64,
+    /// Dual prices proving optimality.
+    pub certificate: Certificate,
+}
+
+/// An assignment without optimality proof, as returned by [`greedy`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Matching {
+    /// The mentor of each mentee, `None` if unmatched.
+    pub mentor_of: Vec<Option<u32>>,
+    /// Number of matched mentees.
+    pub matched: usize,
+    /// Sum of the scores of the used edges.
+    pub total_score: i64,
+}
+
+/// Edges in canonical order: grouped by mentee (compressed rows), each
+/// mentee's edges sorted by mentor.
+struct Rows {
+    start: Vec<usize>,
+    mentor: Vec<u32>,
+    score: Vec<i64>,
+}
+
+impl Rows {
+    fn range(&self, mentee: usize) -> std::ops::Range<usize> {
+        self.start[mentee]..self.start[mentee + 1]
+    }
+
+    /// Position of edge (mentee, mentor), if present.
+    fn find(&self, mentee: usize, mentor: u32) -> Option<usize> {
+        let r = self.range(mentee);
+        let base = r.start;
+        self.mentor[r].binary_search(&mentor).ok().map(|k| base + k)
+    }
+}
+
+fn refuse(problem: impl Into<String>) -> Error {
+    Error::solver("assign", problem)
+}
+
+/// Validates `problem` and puts its edges in canonical order.
+fn canonical(problem: &AssignProblem) -> Result<Rows> {
+    let n = problem.n_mentees;
+    let m = problem.capacities.len();
+    if n > u32::MAX as usize || m > u32::MAX as usize {
+        return Err(refuse(format!("too many mentees ({n}) or mentors ({m}) for 32-bit indices")));
+    }
+    let mut start = vec![0usize; n + 1];
+    for (k, e) in problem.edges.iter().enumerate() {
+        if e.mentee as usize >= n {
+            return Err(refuse(format!("edge {k}: mentee {} out of range (n_mentees = {n})", e.mentee)));
+        }
+        if e.mentor as usize >= m {
+            return Err(refuse(format!("edge {k}: mentor {} out of range ({m} mentors)", e.mentor)));
+        }
+        start[e.mentee as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let total = problem.edges.len();
+    let mut mentor = vec![0u32; total];
+    let mut score = vec![0i64; total];
+    let mut next = start.clone();
+    for e in &problem.edges {
+        let slot = &mut next[e.mentee as usize];
+        mentor[*slot] = e.mentor;
+        score[*slot] = e.score;
+        *slot += 1;
+    }
+    let mut mass: u64 = 0;
+    for i in 0..n {
+        let (s, t) = (start[i], start[i + 1]);
+        // Insertion sort: rows are short and often already in order.
+        for a in s + 1..t {
+            let (key, val) = (mentor[a], score[a]);
+            let mut b = a;
+            while b > s && mentor[b - 1] > key {
+                mentor[b] = mentor[b - 1];
+                score[b] = score[b - 1];
+                b -= 1;
+            }
+            mentor[b] = key;
+            score[b] = val;
+        }
+        let mut largest: u64 = 0;
+        for a in s..t {
+            if a > s && mentor[a - 1] == mentor[a] {
+                return Err(refuse(format!("duplicate edge (mentee {i}, mentor {})", mentor[a])));
+            }
+            largest = largest.max(score[a].unsigned_abs());
+        }
+        mass = mass.saturating_add(largest);
+        if mass > MAX_SCORE_MASS {
+            return Err(refuse(format!(
+                "scores too large: the sum over mentees of the largest |score| exceeds 2^58 (at mentee {i})"
+            )));
+        }
+    }
+    Ok(Rows { start, mentor, score })
+}
+
+/// The `max_matched` bonus `U - L + 1`; fits in `i64` under [`MAX_SCORE_MASS`].
+fn matched_bonus(rows: &Rows, n: usize) -> i64 {
+    let mut spread: i64 = 1;
+    for i in 0..n {
+        let r = rows.range(i);
+        let hi = rows.score[r.clone()].iter().copied().max().unwrap_or(0).max(0);
+        let lo = rows.score[r].iter().copied().min().unwrap_or(0).min(0);
+        spread += hi - lo;
+    }
+    spread
+}
+
+/// What a search settled on for the entering mentee.
+#[derive(Clone, Copy)]
+enum Target {
+    /// The entering mentee stays unmatched.
+    Stay,
+    /// The path ends at this mentor, which has a free place.
+    Mentor(u32),
+    /// The path ends by unmatching this mentee.
+    Free(u32),
+}
+
+/// Incremental Hungarian state over the working edges (weights include the bonus).
+struct Solver<'a> {
+    start: &'a [usize],
+    mentor: &'a [u32],
+    weight: &'a [i64],
+    /// Number of mentees at which a mentor counts as full (`NONE` if it never can).
+    full_at: Vec<u32>,
+    price: Vec<i64>,
+    /// Per matched mentee, a lower bound on `p_j - w_ij` over its edges to
+    /// other mentors. Prices only rise, so a bound once exact stays valid
+    /// until the mentee moves; it lets a search skip mentees whose every
+    /// detour costs more than the best option already found.
+    detour: Vec<i64>,
+    mentor_of: Vec<u32>,
+    matched_w: Vec<i64>,
+    slot_start: Vec<usize>,
+    slot_len: Vec<u32>,
+    slots: Vec<u32>,
+    slot_pos: Vec<u32>,
+    dist: Vec<i64>,
+    pred: Vec<u32>,
+    pred_w: Vec<i64>,
+    done: Vec<bool>,
+    touched: Vec<u32>,
+    scanned: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl<'a> Solver<'a> {
+    fn new(start: &'a [usize], mentor: &'a [u32], weight: &'a [i64], capacities: &[u32], n: usize) -> Self {
+        let m = capacities.len();
+        let mut degree = vec![0u32; m];
+        for &j in mentor {
+            degree[j as usize] += 1;
+        }
+        let mut full_at = vec![NONE; m];
+        let mut slot_start = vec![0usize; m + 1];
+        for j in 0..m {
+            // A mentor with more places than edges can never be full; only
+            // as many slots as edges are ever needed.
+            if capacities[j] <= degree[j] {
+                full_at[j] = capacities[j];
+            }
+            slot_start[j + 1] = slot_start[j] + capacities[j].min(degree[j]) as usize;
+        }
+        Solver {
+            start,
+            mentor,
+            weight,
+            full_at,
+            price: vec![0; m],
+            detour: vec![UNKNOWN; n],
+            mentor_of: vec![NONE; n],
+            matched_w: vec![0; n],
+            slots: vec![NONE; slot_start[m]],
+            slot_start,
+            slot_len: vec![0; m],
+            slot_pos: vec![0; n],
+            dist: vec![INF; m],
+            pred: vec![NONE; m],
+            pred_w: vec![0; m],
+            done: vec![false; m],
+            touched: Vec::new(),
+            scanned: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn add_slot(&mut self, i: u32, j: u32) {
+        let j = j as usize;
+        let pos = self.slot_len[j];
+        self.slots[self.slot_start[j] + pos as usize] = i;
+        self.slot_pos[i as usize] = pos;
+        self.slot_len[j] = pos + 1;
+    }
+
+    fn remove_slot(&mut self, i: u32, j: u32) {
+        let j = j as usize;
+        let pos = self.slot_pos[i as usize] as usize;
+        let last = self.slot_len[j] as usize - 1;
+        let moved = self.slots[self.slot_start[j] + last];
+        self.slots[self.slot_start[j] + pos] = moved;
+        self.slot_pos[moved as usize] = pos as u32;
+        self.slot_len[j] = last as u32;
+    }
+
+    fn relax(&mut self, j: u32, d: i64, via: u32, w: i64) {
+        let ju = j as usize;
+        if d < self.dist[ju] {
+            if self.dist[ju] == INF {
+                self.touched.push(j);
+            }
+            self.dist[ju] = d;
+            self.pred[ju] = via;
+            self.pred_w[ju] = w;
+            self.heap.push(Reverse((d, j)));
+        }
+    }
+
+    /// Adds mentee `i0` and restores optimality with one augmenting search.
+    fn enter(&mut self, i0: u32) {
+        let row = self.start[i0 as usize]..self.start[i0 as usize + 1];
+        let mut u0: i64 = 0;
+        for k in row.clone() {
+            u0 = u0.max(self.weight[k] - self.price[self.mentor[k] as usize]);
+        }
+        if u0 == 0 {
+            return;
+        }
+        let mut best = u0;
+        let mut target = Target::Stay;
+        for k in row {
+            let j = self.mentor[k];
+            let d = u0 + self.price[j as usize] - self.weight[k];
+            if d < best {
+                self.relax(j, d, i0, self.weight[k]);
+            }
+        }
+        while let Some(Reverse((d, j))) = self.heap.pop() {
+            if d >= best {
+                break;
+            }
+            let ju = j as usize;
+            if self.done[ju] || d > self.dist[ju] {
+                continue;
+            }
+            self.done[ju] = true;
+            self.scanned.push(j);
+            if self.slot_len[ju] < self.full_at[ju] {
+                best = d;
+                target = Target::Mentor(j);
+                break;
+            }
+            let pj = self.price[ju];
+            let (s0, len) = (self.slot_start[ju], self.slot_len[ju] as usize);
+            for s in s0..s0 + len {
+                let i = self.slots[s];
+                let base = d + self.matched_w[i as usize] - pj;
+                if base < best {
+                    best = base;
+                    target = Target::Free(i);
+                }
+                if base + self.detour[i as usize] >= best {
+                    continue;
+                }
+                let mut detour = INF;
+                for k in self.start[i as usize]..self.start[i as usize + 1] {
+                    let j2 = self.mentor[k];
+                    if j2 == j {
+                        continue;
+                    }
+                    let extra = self.price[j2 as usize] - self.weight[k];
+                    detour = detour.min(extra);
+                    let d2 = base + extra;
+                    if d2 < best && d2 < self.dist[j2 as usize] {
+                        self.relax(j2, d2, i, self.weight[k]);
+                    }
+                }
+                self.detour[i as usize] = detour;
+            }
+        }
+        // Dual update: settled mentors rise by their gap to the chosen option,
+        // which keeps every reduced cost non-negative and makes the path tight.
+        for &j in &self.scanned {
+            let ju = j as usize;
+            self.price[ju] += best - self.dist[ju];
+        }
+        let mut cur = match target {
+            Target::Stay => NONE,
+            Target::Mentor(j) => j,
+            Target::Free(i) => {
+                let k = self.mentor_of[i as usize];
+                self.remove_slot(i, k);
+                self.mentor_of[i as usize] = NONE;
+                k
+            }
+        };
+        while cur != NONE {
+            let i = self.pred[cur as usize];
+            let w = self.pred_w[cur as usize];
+            let prev = self.mentor_of[i as usize];
+            if prev != NONE {
+                self.remove_slot(i, prev);
+            }
+            self.add_slot(i, cur);
+            self.detour[i as usize] = UNKNOWN;
+            self.mentor_of[i as usize] = cur;
+            self.matched_w[i as usize] = w;
+            cur = if i == i0 { NONE } else { prev };
+        }
+        for &j in &self.touched {
+            self.dist[j as usize] = INF;
+            self.done[j as usize] = false;
+        }
+        self.touched.clear();
+        self.scanned.clear();
+        self.heap.clear();
+    }
+}
+
+/// Solves `problem` exactly; see the module docs for what optimal means.
+///
+/// # Errors
+///
+/// [`Error::Solver`] for an index out of range, a duplicate (mentee, mentor)
+/// edge, or scores beyond [`MAX_SCORE_MASS`].
+pub fn assign(problem: &AssignProblem, options: &AssignOptions) -> Result<Assignment> {
+    let n = problem.n_mentees;
+    let caps = &problem.capacities;
+    let rows = canonical(problem)?;
+    let bonus = if options.max_matched { matched_bonus(&rows, n) } else { 0 };
+
+    // Working edges: drop mentors without places and, when only the score
+    // counts, negative edges (never worth using); add the bonus.
+    let Rows { start: full_start, mentor: full_mentor, score: full_score } = rows;
+    let mut start = Vec::with_capacity(n + 1);
+    let mut mentor = Vec::with_capacity(full_mentor.len());
+    let mut weight = Vec::with_capacity(full_mentor.len());
+    start.push(0);
+    for i in 0..n {
+        for k in full_start[i]..full_start[i + 1] {
+            let (j, s) = (full_mentor[k], full_score[k]);
+            if caps[j as usize] > 0 && (options.max_matched || s >= 0) {
+                mentor.push(j);
+                weight.push(s + bonus);
+            }
+        }
+        start.push(mentor.len());
+    }
+    drop(full_mentor);
+    drop(full_score);
+    drop(full_start);
+
+    let mut solver = Solver::new(&start, &mentor, &weight, caps, n);
+    for i in 0..n {
+        solver.enter(i as u32);
+    }
+
+    let mut mentor_of = Vec::with_capacity(n);
+    let mut mentee_value = vec![0i64; n];
+    let mut matched = 0usize;
+    let mut total_score = 0i64;
+    for i in 0..n {
+        let j = solver.mentor_of[i];
+        if j == NONE {
+            mentor_of.push(None);
+        } else {
+            mentor_of.push(Some(j));
+            matched += 1;
+            total_score += solver.matched_w[i] - bonus;
+            mentee_value[i] = solver.matched_w[i] - solver.price[j as usize];
+        }
+    }
+    let mut mentor_price = solver.price;
+    // Mentors without places took no part; any price covering their edges
+    // is valid, since a mentor of capacity 0 is always full.
+    for e in &problem.edges {
+        let j = e.mentor as usize;
+        if caps[j] == 0 {
+            let need = e.score + bonus - mentee_value[e.mentee as usize];
+            mentor_price[j] = mentor_price[j].max(need);
+        }
+    }
+    Ok(Assignment { mentor_of, matched, total_score, certificate: Certificate { bonus, mentee_value, mentor_price } })
+}
+
+fn reject(problem: impl Into<String>) -> Result<()> {
+    Err(refuse(format!("verify: {}", problem.into())))
+}
+
+/// Checks that `assignment` is feasible, that its totals are right, and that
+/// its certificate proves it optimal for `options`.
+///
+/// # Errors
+///
+/// [`Error::Solver`] naming the first condition that fails, or the reasons
+/// [`assign`] would refuse `problem`.
+pub fn verify(problem: &AssignProblem, options: &AssignOptions, assignment: &Assignment) -> Result<()> {
+    let n = problem.n_mentees;
+    let m = problem.capacities.len();
+    let rows = canonical(problem)?;
+    let cert = &assignment.certificate;
+    if assignment.mentor_of.len() != n || cert.mentee_value.len() != n || cert.mentor_price.len() != m {
+        return reject("wrong lengths of mentor_of, mentee_value or mentor_price");
+    }
+    let bonus = cert.bonus;
+    if options.max_matched {
+        if bonus < matched_bonus(&rows, n) {
+            return reject(format!("bonus {bonus} is too small to put matching first"));
+        }
+    } else if bonus != 0 {
+        return reject("bonus must be 0 when the score alone counts");
+    }
+    let mut load = vec![0u64; m];
+    let mut matched = 0usize;
+    let mut total: i128 = 0;
+    for (i, assigned) in assignment.mentor_of.iter().enumerate() {
+        let u = cert.mentee_value[i];
+        if u < 0 {
+            return reject(format!("mentee {i} has negative value {u}"));
+        }
+        match *assigned {
+            None if u != 0 => return reject(format!("unmatched mentee {i} has value {u}, not 0")),
+            None => {}
+            Some(j) => {
+                let Some(k) = rows.find(i, j) else {
+                    return reject(format!("mentee {i} is matched to mentor {j} without an edge"));
+                };
+                load[j as usize] += 1;
+                matched += 1;
+                total += rows.score[k] as i128;
+                let slack = u as i128 + cert.mentor_price[j as usize] as i128 - (rows.score[k] as i128 + bonus as i128);
+                if slack != 0 {
+                    return reject(format!("used edge (mentee {i}, mentor {j}) is not tight (slack {slack})"));
+                }
+            }
+        }
+    }
+    for j in 0..m {
+        let p = cert.mentor_price[j];
+        let cap = problem.capacities[j] as u64;
+        if load[j] > cap {
+            return reject(format!("mentor {j} has {} mentees, capacity {cap}", load[j]));
+        }
+        if p < 0 || (p > 0 && load[j] < cap) {
+            return reject(format!("mentor {j} has price {p} but is below capacity or the price is negative"));
+        }
+    }
+    if matched != assignment.matched || total != assignment.total_score as i128 {
+        return reject(format!(
+            "reported matched {} and total {}, found {matched} and {total}",
+            assignment.matched, assignment.total_score
+        ));
+    }
+    for i in 0..n {
+        let u = cert.mentee_value[i] as i128;
+        for k in rows.range(i) {
+            let j = rows.mentor[k];
+            if u + (cert.mentor_price[j as usize] as i128) < rows.score[k] as i128 + bonus as i128 {
+                return reject(format!("edge (mentee {i}, mentor {j}) is not covered by the prices"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Baseline: takes edges by decreasing score (ties by mentee, then mentor)
+/// whenever both ends are still free, skipping negative scores. Not optimal.
+///
+/// # Errors
+///
+/// The same refusals as [`assign`].
+pub fn greedy(problem: &AssignProblem) -> Result<Matching> {
+    let n = problem.n_mentees;
+    let rows = canonical(problem)?;
+    let mut order: Vec<usize> = (0..rows.mentor.len()).filter(|&k| rows.score[k] >= 0).collect();
+    // Canonical positions are already in (mentee, mentor) order, so a stable
+    // sort on the score alone breaks ties by (mentee, mentor).
+    order.sort_by_key(|&k| Reverse(rows.score[k]));
+    let mut mentee_of_edge = vec![0u32; rows.mentor.len()];
+    for i in 0..n {
+        for k in rows.range(i) {
+            mentee_of_edge[k] = i as u32;
+        }
+    }
+    let mut left: Vec<u32> = problem.capacities.clone();
+    let mut mentor_of = vec![None; n];
+    let (mut matched, mut total_score) = (0usize, 0i64);
+    for k in order {
+        let i = mentee_of_edge[k] as usize;
+        let j = rows.mentor[k] as usize;
+        if mentor_of[i].is_none() && left[j] > 0 {
+            left[j] -= 1;
+            mentor_of[i] = Some(j as u32);
+            matched += 1;
+            total_score += rows.score[k];
+        }
+    }
+    Ok(Matching { mentor_of, matched, total_score })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn problem(n: usize, caps: &[u32], edges: &[(u32, u32, i64)]) -> AssignProblem {
+        AssignProblem {
+            n_mentees: n,
+            capacities: caps.to_vec(),
+            edges: edges.iter().map(|&(mentee, mentor, score)| Edge { mentee, mentor, score }).collect(),
+        }
+    }
+
+    /// Best (total) and best (matched, total) over every feasible assignment.
+    fn brute(p: &AssignProblem) -> (i64, (usize, i64)) {
+        let n = p.n_mentees;
+        let mut rows: Vec<Vec<(u32, i64)>> = vec![Vec::new(); n];
+        for e in &p.edges {
+            rows[e.mentee as usize].push((e.mentor, e.score));
+        }
+        let mut best = (i64::MIN, (0usize, i64::MIN));
+        let mut load = vec![0u32; p.capacities.len()];
+        fn go(
+            i: usize,
+            rows: &[Vec<(u32, i64)>],
+            caps: &[u32],
+            load: &mut [u32],
+            acc: (usize, i64),
+            best: &mut (i64, (usize, i64)),
+        ) {
+            if i == rows.len() {
+                best.0 = best.0.max(acc.1);
+                best.1 = best.1.max(acc);
+                return;
+            }
+            go(i + 1, rows, caps, load, acc, best);
+            for &(j, s) in &rows[i] {
+                if load[j as usize] < caps[j as usize] {
+                    load[j as usize] += 1;
+                    go(i + 1, rows, caps, load, (acc.0 + 1, acc.1 + s), best);
+                    load[j as usize] -= 1;
+                }
+            }
+        }
+        go(0, &rows, &p.capacities, &mut load, (0, 0), &mut best);
+        best
+    }
+
+    fn check(p: &AssignProblem) {
+        let (best_total, best_lex) = brute(p);
+        let plain = AssignOptions::default();
+        let a = assign(p, &plain).expect("valid problem");
+        verify(p, &plain, &a).expect("certificate holds");
+        assert_eq!(a.total_score, best_total);
+        let lex = AssignOptions { max_matched: true };
+        let b = assign(p, &lex).expect("valid problem");
+        verify(p, &lex, &b).expect("certificate holds");
+        assert_eq!((b.matched, b.total_score), best_lex);
+        let g = greedy(p).expect("valid problem");
+        assert!(g.total_score <= a.total_score);
+    }
+
+    #[test]
+    fn empty_and_trivial() {
+        check(&problem(0, &[], &[]));
+        check(&problem(3, &[], &[]));
+        check(&problem(2, &[1], &[]));
+        check(&problem(1, &[1], &[(0, 0, 5)]));
+        check(&problem(1, &[0], &[(0, 0, 5)]));
+        check(&problem(1, &[1], &[(0, 0, -5)]));
+        check(&problem(1, &[1], &[(0, 0, 0)]));
+    }
+
+    #[test]
+    fn displacement_chain() {
+        // Mentee 1 must push mentee 0 to its second choice.
+        check(&problem(2, &[1, 1], &[(0, 0, 10), (0, 1, 9), (1, 0, 10), (1, 1, 1)]));
+        // Unmatching beats a poor chain.
+        check(&problem(3, &[1], &[(0, 0, 1), (1, 0, 5), (2, 0, 3)]));
+    }
+
+    #[test]
+    fn max_matched_takes_negative_edges() {
+        let p = problem(2, &[1, 1], &[(0, 0, 10), (1, 0, 10), (1, 1, -3)]);
+        let a = assign(&p, &AssignOptions::default()).expect("valid");
+        assert_eq!((a.matched, a.total_score), (1, 10));
+        let b = assign(&p, &AssignOptions { max_matched: true }).expect("valid");
+        assert_eq!((b.matched, b.total_score), (2, 7));
+        assert_eq!(b.mentor_of, vec![Some(0), Some(1)]);
+    }
+
+    #[test]
+    fn refuses_bad_input() {
+        let o = AssignOptions::default();
+        assert!(matches!(assign(&problem(1, &[1], &[(1, 0, 1)]), &o), Err(Error::Solver { .. })));
+        assert!(matches!(assign(&problem(1, &[1], &[(0, 1, 1)]), &o), Err(Error::Solver { .. })));
+        assert!(matches!(assign(&problem(1, &[1], &[(0, 0, 1), (0, 0, 2)]), &o), Err(Error::Solver { .. })));
+        assert!(matches!(assign(&problem(1, &[1], &[(0, 0, i64::MIN)]), &o), Err(Error::Solver { .. })));
+        let big = problem(2, &[2], &[(0, 0, 1 << 58), (1, 0, 1)]);
+        assert!(matches!(assign(&big, &o), Err(Error::Solver { .. })));
+        assert!(greedy(&problem(1, &[1], &[(0, 3, 1)])).is_err());
+    }
+
+    #[test]
+    fn largest_allowed_scores_work() {
+        let p = problem(2, &[1], &[(0, 0, 1 << 57), (1, 0, -(1 << 57))]);
+        check(&p);
+    }
+
+    #[test]
+    fn verify_rejects_wrong_claims() {
+        let p = problem(2, &[1, 1], &[(0, 0, 10), (0, 1, 9), (1, 0, 10), (1, 1, 1)]);
+        let o = AssignOptions::default();
+        let a = assign(&p, &o).expect("valid");
+        let mut worse = a.clone();
+        worse.mentor_of = vec![Some(0), Some(1)];
+        worse.total_score = 11;
+        assert!(verify(&p, &o, &worse).is_err());
+        let mut lie = a.clone();
+        lie.total_score += 1;
+        assert!(verify(&p, &o, &lie).is_err());
+        let mut over = a;
+        over.mentor_of = vec![Some(0), Some(0)];
+        assert!(verify(&p, &o, &over).is_err());
+    }
+
+    #[test]
+    fn edge_order_does_not_matter() {
+        let edges = [(0, 0, 5), (0, 1, 5), (1, 0, 5), (1, 1, 5), (2, 0, 5), (2, 1, 5)];
+        let p = problem(3, &[1, 1], &edges);
+        let mut q = p.clone();
+        q.edges.reverse();
+        let o = AssignOptions::default();
+        assert_eq!(assign(&p, &o).expect("valid"), assign(&q, &o).expect("valid"));
+    }
+
+    fn small_problem() -> impl Strategy<Value = AssignProblem> {
+        (0usize..=6, 0usize..=4).prop_flat_map(|(n, m)| {
+            let caps = proptest::collection::vec(0u32..=3, m);
+            let cells = proptest::collection::vec(proptest::option::of(-5i64..=10), n * m);
+            (Just(n), caps, cells).prop_map(move |(n, capacities, cells)| {
+                let mut edges = Vec::new();
+                for (c, s) in cells.into_iter().enumerate() {
+                    if let Some(score) = s {
+                        edges.push(Edge { mentee: (c / m.max(1)) as u32, mentor: (c % m.max(1)) as u32, score });
+                    }
+                }
+                AssignProblem { n_mentees: n, capacities, edges }
+            })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn matches_brute_force(p in small_problem()) {
+            check(&p);
+        }
+
+        #[test]
+        fn same_result_in_any_edge_order(p in small_problem(), seed in any::<u64>()) {
+            let mut q = p.clone();
+            let mut s = seed;
+            for k in (1..q.edges.len()).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                q.edges.swap(k, (s >> 33) as usize % (k + 1));
+            }
+            for o in [AssignOptions::default(), AssignOptions { max_matched: true }] {
+                prop_assert_eq!(assign(&p, &o).expect("valid"), assign(&q, &o).expect("valid"));
+            }
+        }
+    }
+}

@@ -1,0 +1,761 @@
+//! Hard rules, and the exact top-K search for each jobseeker's candidates.
+//!
+//! This module is the only gate for jobseeker–helper edges: everything
+//! downstream (shortlists, assignment, stable matching) picks among the
+//! edges it returns, so no output can break a pairwise hard rule.
+//!
+//! # Hard rules
+//!
+//! A jobseeker and a mentor or coach may be put together only if: they are
+//! not an excluded pair; they share a language; they share a weekly slot;
+//! they are within both people's `max_km` of each other, unless both are
+//! happy to meet online; and the helper has capacity above zero (capacity
+//! across many jobseekers is the solvers' job).
+//!
+//! # Search
+//!
+//! [`candidates`] returns, for every jobseeker, the `k` feasible helpers with
+//! the highest score (ties broken by id), exactly as scoring every pair
+//! would ([`candidates_brute_force`]) but without scoring most pairs. Helpers
+//! sit in a k-d tree over their positions on the unit sphere; every tree
+//! node carries a summary of the helpers below it (languages, slots, sectors,
+//! experience tags, hiring employers, travel limits, online flags). For a
+//! jobseeker, a node's summary gives an upper bound on the score of anyone
+//! in it, and nodes are opened best bound first until the best unopened
+//! bound falls below the k-th best score found. Helpers one or two ties away
+//! in the network are scored first, directly, because only they can have a
+//! network closeness above zero; for everyone else the network component is
+//! bounded by the hiring part alone.
+//!
+//! A purpose-built tree is used rather than a general spatial index crate
+//! because the pruning bound mixes distance with these per-node summaries,
+//! which point indexes do not keep.
+//!
+//! # Complexity
+//!
+//! Building: O(H log H) for H helpers. Searching: O(k log k + visited nodes ×
+//! log) per jobseeker; in practice a few hundred helpers are scored per
+//! jobseeker, against H for brute force. Parallel over jobseekers with rayon;
+//! the result does not depend on the thread count.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use crate::model::{Dataset, Person, PersonIdx, Role};
+use crate::score::{LOCALITY_DISTANCE_SHARE, LOCALITY_HALF_KM, ScoreContext};
+use crate::taxonomy::{SicLevel, Taxonomy};
+
+/// Default number of candidates kept per jobseeker.
+pub const DEFAULT_K: usize = 50;
+/// Helpers per leaf of the search tree.
+const LEAF_SIZE: usize = 16;
+/// Slack added to every bound so that rounding can never prune a true candidate.
+const BOUND_SLACK: f64 = 1e-9;
+
+/// Why a jobseeker and a helper may not be put together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// The second person is not a mentor or coach.
+    NotAHelper,
+    /// The helper has no capacity.
+    NoCapacity,
+    /// The pair is listed in `exclusions.csv`.
+    Excluded,
+    /// Too far apart for one of them, and not both happy to meet online.
+    TooFar,
+    /// No language in common.
+    NoSharedLanguage,
+    /// No weekly slot in common.
+    NoSharedTime,
+}
+
+impl Rule {
+    /// The rule in plain words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rule::NotAHelper => "not a mentor or coach",
+            Rule::NoCapacity => "no capacity",
+            Rule::Excluded => "excluded pair",
+            Rule::TooFar => "too far apart",
+            Rule::NoSharedLanguage => "no shared language",
+            Rule::NoSharedTime => "no shared time",
+        }
+    }
+}
+
+/// Excluded pairs, for constant-time-ish lookup.
+#[derive(Clone, Debug, Default)]
+pub struct Exclusions {
+    pairs: Vec<(PersonIdx, PersonIdx)>,
+}
+
+impl Exclusions {
+    /// The excluded pairs of `data`.
+    pub fn of(data: &Dataset) -> Exclusions {
+        let mut pairs: Vec<_> = data.exclusions.iter().map(|x| (x.a.min(x.b), x.a.max(x.b))).collect();
+        pairs.sort_unstable();
+        Exclusions { pairs }
+    }
+
+    /// Whether `a` and `b` must never be put together.
+    pub fn contains(&self, a: PersonIdx, b: PersonIdx) -> bool {
+        self.pairs.binary_search(&(a.min(b), a.max(b))).is_ok()
+    }
+}
+
+/// Checks the pairwise hard rules for a jobseeker and a helper; `Ok` holds
+/// the distance in km.
+///
+/// # Errors
+///
+/// The first rule broken, in the order of [`Rule`].
+pub fn check_pair(
+    data: &Dataset,
+    exclusions: &Exclusions,
+    jobseeker: PersonIdx,
+    helper: PersonIdx,
+) -> Result<f64, Rule> {
+    let (j, h) = (data.person(jobseeker), data.person(helper));
+    if !h.role.is_helper() {
+        return Err(Rule::NotAHelper);
+    }
+    if h.capacity == 0 {
+        return Err(Rule::NoCapacity);
+    }
+    if exclusions.contains(jobseeker, helper) {
+        return Err(Rule::Excluded);
+    }
+    let km = crate::geo::great_circle_km(j.lat, j.lon, h.lat, h.lon);
+    if !within_reach(j, h, km) {
+        return Err(Rule::TooFar);
+    }
+    if !shares_language(j, h) {
+        return Err(Rule::NoSharedLanguage);
+    }
+    if j.availability.intersection(h.availability).is_empty() {
+        return Err(Rule::NoSharedTime);
+    }
+    Ok(km)
+}
+
+/// Whether two people at `km` apart may meet: within both limits, or both online.
+pub fn within_reach(a: &Person, b: &Person, km: f64) -> bool {
+    (a.remote && b.remote) || km <= a.max_km.min(b.max_km)
+}
+
+/// Whether two people share a language (both lists are sorted).
+pub fn shares_language(a: &Person, b: &Person) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.languages.len() && j < b.languages.len() {
+        match a.languages[i].cmp(&b.languages[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// Options for [`candidates`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CandidateOptions {
+    /// Candidates kept per jobseeker.
+    pub k: usize,
+}
+
+impl Default for CandidateOptions {
+    fn default() -> CandidateOptions {
+        CandidateOptions { k: DEFAULT_K }
+    }
+}
+
+/// One candidate of a jobseeker: the helper and the score.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CandidateEdge {
+    /// The mentor or coach.
+    pub helper: PersonIdx,
+    /// The pair's score.
+    pub score: f64,
+}
+
+/// Every jobseeker's best feasible helpers, as a sparse edge list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidates {
+    /// Jobseekers in dataset order.
+    pub jobseekers: Vec<PersonIdx>,
+    /// `edges[offsets[i]..offsets[i + 1]]` are jobseeker `i`'s candidates,
+    /// best first (score descending, then helper id ascending).
+    pub offsets: Vec<usize>,
+    /// All candidate edges, grouped by jobseeker.
+    pub edges: Vec<CandidateEdge>,
+    /// How many pairs were scored to find them (for reporting pruning).
+    pub pairs_scored: u64,
+}
+
+impl Candidates {
+    /// The candidates of the `i`-th jobseeker (in [`Candidates::jobseekers`] order).
+    pub fn of(&self, i: usize) -> &[CandidateEdge] {
+        &self.edges[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    fn from_lists(jobseekers: Vec<PersonIdx>, lists: Vec<(Vec<CandidateEdge>, u64)>) -> Candidates {
+        let mut offsets = Vec::with_capacity(lists.len() + 1);
+        offsets.push(0);
+        let total = lists.iter().map(|(l, _)| l.len()).sum();
+        let mut edges = Vec::with_capacity(total);
+        let mut pairs_scored = 0;
+        for (list, scored) in lists {
+            edges.extend(list);
+            offsets.push(edges.len());
+            pairs_scored += scored;
+        }
+        Candidates { jobseekers, offsets, edges, pairs_scored }
+    }
+}
+
+/// A bounded "best k" collection: score descending, then id rank ascending.
+struct TopK<'r> {
+    k: usize,
+    rank: &'r [u32],
+    /// A max-heap on "worse", so the worst kept candidate is on top.
+    heap: BinaryHeap<Worst>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct Worst {
+    score: f64,
+    rank: u32,
+    helper: PersonIdx,
+}
+
+impl Eq for Worst {}
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Worst) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Worst {
+    /// Greater means worse: lower score, then larger id rank.
+    fn cmp(&self, other: &Worst) -> Ordering {
+        other.score.total_cmp(&self.score).then(self.rank.cmp(&other.rank))
+    }
+}
+
+impl<'r> TopK<'r> {
+    fn new(k: usize, rank: &'r [u32]) -> TopK<'r> {
+        TopK { k, rank, heap: BinaryHeap::with_capacity(k + 1) }
+    }
+
+    fn offer(&mut self, helper: PersonIdx, score: f64) {
+        if self.k == 0 {
+            return;
+        }
+        let entry = Worst { score, rank: self.rank[helper.0 as usize], helper };
+        if self.heap.len() < self.k {
+            self.heap.push(entry);
+        } else if let Some(worst) = self.heap.peek() {
+            if entry < *worst {
+                self.heap.pop();
+                self.heap.push(entry);
+            }
+        }
+    }
+
+    /// The score below which nothing can enter, once full.
+    fn threshold(&self) -> Option<f64> {
+        (self.heap.len() == self.k).then(|| self.heap.peek().map_or(f64::INFINITY, |w| w.score))
+    }
+
+    fn into_sorted(self) -> Vec<CandidateEdge> {
+        let mut all = self.heap.into_vec();
+        all.sort();
+        all.into_iter().map(|w| CandidateEdge { helper: w.helper, score: w.score }).collect()
+    }
+}
+
+/// Every jobseeker's top `k` feasible helpers, by scoring every pair.
+///
+/// The reference the indexed search is tested against, and the baseline of
+/// its benchmark. O(J × H) scores.
+pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candidates {
+    let data = ctx.data;
+    let exclusions = Exclusions::of(data);
+    let rank = &ctx.id_rank;
+    let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
+    let helpers: Vec<PersonIdx> =
+        data.people.iter().enumerate().filter(|(_, p)| p.role.is_helper()).map(|(i, _)| PersonIdx(i as u32)).collect();
+    let lists = jobseekers
+        .par_iter()
+        .map(|&j| {
+            let mut top = TopK::new(options.k, rank);
+            let mut scored = 0;
+            for &h in &helpers {
+                if check_pair(data, &exclusions, j, h).is_ok() {
+                    scored += 1;
+                    top.offer(h, ctx.score(j, h).score);
+                }
+            }
+            (top.into_sorted(), scored)
+        })
+        .collect();
+    Candidates::from_lists(jobseekers, lists)
+}
+
+/// Every jobseeker's top `k` feasible helpers, exactly as
+/// [`candidates_brute_force`] finds them, without scoring most pairs.
+///
+/// See the module docs for the method.
+///
+/// # Examples
+///
+/// ```
+/// use passiton::{CandidateOptions, ScoreContext, Weights, candidates, read_dataset};
+/// let data = read_dataset(std::path::Path::new("fixtures/tiny"))?;
+/// let ctx = ScoreContext::new(&data, Weights::default())?;
+/// let found = candidates(&ctx, &CandidateOptions { k: 2 });
+/// assert_eq!(found.jobseekers.len(), 3);
+/// assert!(found.of(0).len() <= 2);
+/// # Ok::<(), passiton::Error>(())
+/// ```
+pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candidates {
+    let data = ctx.data;
+    let index = HelperIndex::build(ctx);
+    let exclusions = Exclusions::of(data);
+    let rank = &ctx.id_rank;
+    let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
+    let lists = jobseekers.par_iter().map(|&j| index.search(ctx, &exclusions, rank, j, options.k)).collect();
+    Candidates::from_lists(jobseekers, lists)
+}
+
+/// Why a jobseeker has no feasible helper at all, in plain words; `None`
+/// when they have one.
+///
+/// Rules are applied as a person would ask: who has room, who is within
+/// reach, who of those shares a language, then a free time, and finally who
+/// is not an excluded pair; the reason is the step at which the last helper
+/// dropped out. O(helpers); meant for the few who have no candidate.
+pub fn no_candidate_reason(data: &Dataset, exclusions: &Exclusions, jobseeker: PersonIdx) -> Option<String> {
+    let j = data.person(jobseeker);
+    let mut left = [0usize; 6];
+    for (i, h) in data.people.iter().enumerate() {
+        let stages = [
+            h.role.is_helper(),
+            h.capacity > 0,
+            within_reach(j, h, crate::geo::great_circle_km(j.lat, j.lon, h.lat, h.lon)),
+            shares_language(j, h),
+            !j.availability.intersection(h.availability).is_empty(),
+            !exclusions.contains(jobseeker, PersonIdx(i as u32)),
+        ];
+        for (count, _) in left.iter_mut().zip(stages).take_while(|(_, passed)| *passed) {
+            *count += 1;
+        }
+    }
+    let reason = match left.iter().position(|&n| n == 0)? {
+        0 => "no mentors or coaches in the data".to_string(),
+        1 => "every mentor and coach is full".to_string(),
+        2 => {
+            format!("no mentor or coach within reach ({:.0} km{})", j.max_km, if j.remote { ", or online" } else { "" })
+        }
+        3 => "no one within reach shares a language".to_string(),
+        4 => "no one within reach shares a free time".to_string(),
+        _ => "everyone within reach is an excluded pair".to_string(),
+    };
+    Some(reason)
+}
+
+/// Bit masks of SIC divisions (88, as a u128) and sections (21) that a code
+/// touches; a section-level code touches every division in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct SectorMask {
+    divisions: u128,
+    sections: u32,
+}
+
+impl SectorMask {
+    fn union(self, other: SectorMask) -> SectorMask {
+        SectorMask { divisions: self.divisions | other.divisions, sections: self.sections | other.sections }
+    }
+
+    /// An upper bound on the sector similarity of anything in `self` with anything in `other`.
+    fn bound(self, other: SectorMask) -> f64 {
+        if self.divisions & other.divisions != 0 {
+            1.0
+        } else if self.sections & other.sections != 0 {
+            0.25
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Masks for every code of the taxonomy.
+struct SectorMasks {
+    of_code: Vec<SectorMask>,
+}
+
+impl SectorMasks {
+    fn new(taxonomy: &Taxonomy) -> SectorMasks {
+        let section_bit: Vec<u32> = {
+            let mut bits = vec![0; taxonomy.nodes.len()];
+            for (n, s) in taxonomy.codes_at(SicLevel::Section).enumerate() {
+                bits[usize::from(s.0)] = 1 << n;
+            }
+            bits
+        };
+        let mut division_bit = vec![0u128; taxonomy.nodes.len()];
+        for (n, d) in taxonomy.codes_at(SicLevel::Division).enumerate() {
+            division_bit[usize::from(d.0)] = 1 << n;
+        }
+        let mut section_divisions = vec![0u128; taxonomy.nodes.len()];
+        for d in taxonomy.codes_at(SicLevel::Division) {
+            section_divisions[usize::from(taxonomy.section_of(d).0)] |= division_bit[usize::from(d.0)];
+        }
+        let of_code = (0..taxonomy.nodes.len())
+            .map(|i| {
+                let idx = crate::taxonomy::SicIdx(i as u16);
+                let section = taxonomy.section_of(idx);
+                let divisions = match taxonomy.ancestor_at(idx, SicLevel::Division) {
+                    Some(d) => division_bit[usize::from(d.0)],
+                    None => section_divisions[usize::from(section.0)],
+                };
+                SectorMask { divisions, sections: section_bit[usize::from(section.0)] }
+            })
+            .collect();
+        SectorMasks { of_code }
+    }
+
+    fn of(&self, codes: &[crate::taxonomy::SicIdx]) -> SectorMask {
+        codes.iter().fold(SectorMask::default(), |acc, c| acc.union(self.of_code[usize::from(c.0)]))
+    }
+}
+
+/// A language as one bit of a 64-bit mask (several languages may share a
+/// bit; the mask is only used to rule nodes out, never in).
+fn language_bit(language: crate::model::Language) -> u64 {
+    let [a, b] = language.0;
+    1 << ((u64::from(a) * 31 + u64::from(b)) % 64)
+}
+
+fn tag_bit(tag: crate::model::TagIdx) -> u64 {
+    1 << (tag.0 % 64)
+}
+
+/// What a tree node knows about the helpers below it.
+#[derive(Clone, Copy, Debug)]
+struct Summary {
+    lo: [f64; 3],
+    hi: [f64; 3],
+    languages: u64,
+    slots: u32,
+    sectors: SectorMask,
+    hiring: SectorMask,
+    tags: u64,
+    any_remote: bool,
+    max_km: f64,
+    min_area: u16,
+    max_area: u16,
+}
+
+impl Summary {
+    fn empty() -> Summary {
+        Summary {
+            lo: [f64::INFINITY; 3],
+            hi: [f64::NEG_INFINITY; 3],
+            languages: 0,
+            slots: 0,
+            sectors: SectorMask::default(),
+            hiring: SectorMask::default(),
+            tags: 0,
+            any_remote: false,
+            max_km: 0.0,
+            min_area: u16::MAX,
+            max_area: 0,
+        }
+    }
+
+    fn merge(&mut self, other: &Summary) {
+        for axis in 0..3 {
+            self.lo[axis] = self.lo[axis].min(other.lo[axis]);
+            self.hi[axis] = self.hi[axis].max(other.hi[axis]);
+        }
+        self.languages |= other.languages;
+        self.slots |= other.slots;
+        self.sectors = self.sectors.union(other.sectors);
+        self.hiring = self.hiring.union(other.hiring);
+        self.tags |= other.tags;
+        self.any_remote |= other.any_remote;
+        self.max_km = self.max_km.max(other.max_km);
+        self.min_area = self.min_area.min(other.min_area);
+        self.max_area = self.max_area.max(other.max_area);
+    }
+
+    /// A lower bound on the great-circle km from `point` (unit vector) to anything in the box.
+    fn min_km(&self, point: &[f64; 3]) -> f64 {
+        let chord2: f64 = (0..3)
+            .map(|axis| (self.lo[axis] - point[axis]).max(point[axis] - self.hi[axis]).max(0.0).powi(2))
+            .sum();
+        chord_to_km(chord2.sqrt())
+    }
+}
+
+/// Great-circle km for a chord of the unit sphere (monotone increasing).
+fn chord_to_km(chord: f64) -> f64 {
+    2.0 * crate::geo::EARTH_RADIUS_KM * (chord / 2.0).min(1.0).asin()
+}
+
+fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
+    let (phi, lambda) = (lat.to_radians(), lon.to_radians());
+    [phi.cos() * lambda.cos(), phi.cos() * lambda.sin(), phi.sin()]
+}
+
+/// A node of the helper tree: a range of `HelperIndex::order`, its summary
+/// and its two children (none for a leaf).
+struct Node {
+    start: u32,
+    end: u32,
+    children: Option<(u32, u32)>,
+    summary: Summary,
+}
+
+/// The k-d tree over helpers with capacity, with per-node summaries.
+struct HelperIndex {
+    order: Vec<PersonIdx>,
+    nodes: Vec<Node>,
+    sector_masks: SectorMasks,
+}
+
+/// What one jobseeker brings to bound computations.
+struct Probe {
+    point: [f64; 3],
+    languages: u64,
+    slots: u32,
+    sectors: SectorMask,
+    tag_weights: Vec<(u64, f64)>,
+    tag_total: f64,
+    remote: bool,
+    max_km: f64,
+    area: u16,
+}
+
+impl HelperIndex {
+    fn build(ctx: &ScoreContext<'_>) -> HelperIndex {
+        let data = ctx.data;
+        let sector_masks = SectorMasks::new(&data.taxonomy);
+        let mut order: Vec<PersonIdx> = data
+            .people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.role.is_helper() && p.capacity > 0)
+            .map(|(i, _)| PersonIdx(i as u32))
+            .collect();
+        let mut points: Vec<[f64; 3]> = vec![[0.0; 3]; data.people.len()];
+        for &h in &order {
+            let p = data.person(h);
+            points[h.0 as usize] = unit_vector(p.lat, p.lon);
+        }
+        let leaf_summary = |h: PersonIdx| -> Summary {
+            let p = data.person(h);
+            let point = points[h.0 as usize];
+            let helper_tags = if p.role == Role::Coach { &p.specialisms } else { &p.experiences };
+            let hiring = match p.employer.map(|e| data.employer(e)) {
+                Some(e) if e.vacancies > 0 => sector_masks.of(&e.sectors),
+                _ => SectorMask::default(),
+            };
+            Summary {
+                lo: point,
+                hi: point,
+                languages: p.languages.iter().fold(0, |acc, &l| acc | language_bit(l)),
+                slots: p.availability.0,
+                sectors: sector_masks.of(&p.sectors),
+                hiring,
+                tags: helper_tags.iter().fold(0, |acc, &t| acc | tag_bit(t)),
+                any_remote: p.remote,
+                max_km: p.max_km,
+                min_area: p.area.0,
+                max_area: p.area.0,
+            }
+        };
+        let mut nodes = Vec::new();
+        if !order.is_empty() {
+            // Deterministic: the input order is dataset order and every split
+            // breaks coordinate ties by person index.
+            let len = order.len();
+            build_node(&mut nodes, &mut order, &points, 0, len, &leaf_summary);
+        }
+        HelperIndex { order, nodes, sector_masks }
+    }
+
+    fn probe(&self, ctx: &ScoreContext<'_>, j: &Person) -> Probe {
+        let tag_weights: Vec<(u64, f64)> =
+            j.experiences.iter().map(|&t| (tag_bit(t), ctx.tag_weight[usize::from(t.0)])).collect();
+        Probe {
+            point: unit_vector(j.lat, j.lon),
+            languages: j.languages.iter().fold(0, |acc, &l| acc | language_bit(l)),
+            slots: j.availability.0,
+            sectors: self.sector_masks.of(&j.sectors),
+            tag_total: tag_weights.iter().map(|(_, w)| w).sum(),
+            tag_weights,
+            remote: j.remote,
+            max_km: j.max_km,
+            area: j.area.0,
+        }
+    }
+
+    /// An upper bound on the score of any feasible helper in a node (with
+    /// no tie to the jobseeker), or `None` when none can be feasible.
+    fn bound(&self, ctx: &ScoreContext<'_>, probe: &Probe, s: &Summary) -> Option<f64> {
+        if probe.languages & s.languages == 0 || probe.slots & s.slots == 0 {
+            return None;
+        }
+        let km = s.min_km(&probe.point);
+        if km > probe.max_km.min(s.max_km) && !(probe.remote && s.any_remote) {
+            return None;
+        }
+        let w = &ctx.weights;
+        let same_area = (s.min_area..=s.max_area).contains(&probe.area);
+        let locality = LOCALITY_DISTANCE_SHARE * (-km / LOCALITY_HALF_KM).exp2()
+            + if same_area { 1.0 - LOCALITY_DISTANCE_SHARE } else { 0.0 };
+        let experience = if probe.tag_total > 0.0 {
+            let shared: f64 = probe.tag_weights.iter().filter(|(bit, _)| s.tags & bit != 0).map(|(_, w)| w).sum();
+            (shared / probe.tag_total).min(1.0)
+        } else {
+            0.0
+        };
+        let sector = probe.sectors.bound(s.sectors);
+        let network = probe.sectors.bound(s.hiring);
+        Some(
+            w.sector * sector
+                + w.locality * locality
+                + w.experience * experience
+                + w.network * network
+                + w.availability
+                + BOUND_SLACK,
+        )
+    }
+
+    fn search(
+        &self,
+        ctx: &ScoreContext<'_>,
+        exclusions: &Exclusions,
+        rank: &[u32],
+        jobseeker: PersonIdx,
+        k: usize,
+    ) -> (Vec<CandidateEdge>, u64) {
+        let data = ctx.data;
+        let mut top = TopK::new(k, rank);
+        let mut scored = 0u64;
+        // Helpers within two ties: the only ones whose closeness can be above zero.
+        let mut near: Vec<PersonIdx> = Vec::new();
+        for &(_, first, _) in &ctx.ties[jobseeker.0 as usize] {
+            near.push(first);
+            near.extend(ctx.ties[first.0 as usize].iter().map(|&(_, second, _)| second));
+        }
+        near.sort_unstable();
+        near.dedup();
+        for &h in &near {
+            if h != jobseeker && check_pair(data, exclusions, jobseeker, h).is_ok() {
+                scored += 1;
+                top.offer(h, ctx.score(jobseeker, h).score);
+            }
+        }
+        if k == 0 || self.nodes.is_empty() {
+            return (top.into_sorted(), scored);
+        }
+        let probe = self.probe(ctx, data.person(jobseeker));
+        let mut queue: BinaryHeap<Open> = BinaryHeap::new();
+        if let Some(bound) = self.bound(ctx, &probe, &self.nodes[0].summary) {
+            queue.push(Open { bound, node: 0 });
+        }
+        while let Some(Open { bound, node }) = queue.pop() {
+            if top.threshold().is_some_and(|t| bound < t) {
+                break;
+            }
+            let node = &self.nodes[node as usize];
+            match node.children {
+                Some((left, right)) => {
+                    for child in [left, right] {
+                        if let Some(bound) = self.bound(ctx, &probe, &self.nodes[child as usize].summary) {
+                            if !top.threshold().is_some_and(|t| bound < t) {
+                                queue.push(Open { bound, node: child });
+                            }
+                        }
+                    }
+                }
+                None => {
+                    for &h in &self.order[node.start as usize..node.end as usize] {
+                        if near.binary_search(&h).is_ok() {
+                            continue;
+                        }
+                        if check_pair(data, exclusions, jobseeker, h).is_ok() {
+                            scored += 1;
+                            top.offer(h, ctx.score(jobseeker, h).score);
+                        }
+                    }
+                }
+            }
+        }
+        (top.into_sorted(), scored)
+    }
+}
+
+/// A node waiting to be opened, best bound first (ties: lower node index first).
+#[derive(PartialEq)]
+struct Open {
+    bound: f64,
+    node: u32,
+}
+
+impl Eq for Open {}
+impl PartialOrd for Open {
+    fn partial_cmp(&self, other: &Open) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Open {
+    fn cmp(&self, other: &Open) -> Ordering {
+        self.bound.total_cmp(&other.bound).then(other.node.cmp(&self.node))
+    }
+}
+
+fn build_node(
+    nodes: &mut Vec<Node>,
+    order: &mut [PersonIdx],
+    points: &[[f64; 3]],
+    start: usize,
+    end: usize,
+    leaf_summary: &dyn Fn(PersonIdx) -> Summary,
+) -> u32 {
+    let id = nodes.len() as u32;
+    nodes.push(Node { start: start as u32, end: end as u32, children: None, summary: Summary::empty() });
+    let mut summary = Summary::empty();
+    if end - start <= LEAF_SIZE {
+        for &h in &order[start..end] {
+            summary.merge(&leaf_summary(h));
+        }
+    } else {
+        let slice = &mut order[start..end];
+        let mut lo = [f64::INFINITY; 3];
+        let mut hi = [f64::NEG_INFINITY; 3];
+        for h in slice.iter() {
+            let p = points[h.0 as usize];
+            for axis in 0..3 {
+                lo[axis] = lo[axis].min(p[axis]);
+                hi[axis] = hi[axis].max(p[axis]);
+            }
+        }
+        let axis = (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
+        let mid = slice.len() / 2;
+        slice.select_nth_unstable_by(mid, |a, b| {
+            points[a.0 as usize][axis].total_cmp(&points[b.0 as usize][axis]).then(a.cmp(b))
+        });
+        let left = build_node(nodes, order, points, start, start + mid, leaf_summary);
+        let right = build_node(nodes, order, points, start + mid, end, leaf_summary);
+        summary.merge(&nodes[left as usize].summary.clone());
+        summary.merge(&nodes[right as usize].summary.clone());
+        nodes[id as usize].children = Some((left, right));
+    }
+    nodes[id as usize].summary = summary;
+    id
+}

@@ -1,0 +1,104 @@
+//! Writing results as CSV (SPEC.md's columns, sorted by the first column,
+//! then the second) and the JSON summary lines.
+//!
+//! Writers take any `io::Write`; the command line points them at stdout or
+//! at an atomic file (see [`crate::io::atomic`]). Numbers are written with a
+//! fixed number of decimals so that equal results are equal bytes.
+
+use std::io::Write;
+
+use crate::error::{Error, Result};
+use crate::model::PersonIdx;
+use crate::score::{ScoreContext, Scored};
+use crate::shortlist::Shortlists;
+
+/// Decimals written for scores and components.
+pub const DECIMALS: usize = 4;
+
+/// The header of `shortlist` output.
+pub const SHORTLIST_HEADER: [&str; 11] = [
+    "jobseeker",
+    "rank",
+    "candidate",
+    "role",
+    "score",
+    "sector",
+    "locality",
+    "experience",
+    "network",
+    "availability",
+    "explanation",
+];
+
+fn csv_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io("<output>", e),
+        other => Error::Argument(format!("cannot write CSV: {other:?}")),
+    }
+}
+
+/// A CSV writer over `out` with the given header already written.
+pub fn csv_writer<'w>(out: &'w mut dyn Write, header: &[&str]) -> Result<csv::Writer<&'w mut dyn Write>> {
+    let mut writer = csv::WriterBuilder::new().from_writer(out);
+    writer.write_record(header).map_err(csv_error)?;
+    Ok(writer)
+}
+
+/// Formats a number in [0, 1] with [`DECIMALS`] decimals.
+pub fn fixed(value: f64) -> String {
+    format!("{value:.DECIMALS$}")
+}
+
+/// The score columns of a scored pair: role, score, five components, explanation.
+pub fn score_fields(ctx: &ScoreContext<'_>, scored: &Scored) -> [String; 8] {
+    let c = &scored.components;
+    [
+        ctx.data.person(scored.candidate).role.as_str().to_string(),
+        fixed(scored.score),
+        fixed(c.sector),
+        fixed(c.locality),
+        fixed(c.experience),
+        fixed(c.network),
+        fixed(c.availability),
+        ctx.explain(scored),
+    ]
+}
+
+/// Jobseeker indices sorted by id.
+pub fn by_id(ctx: &ScoreContext<'_>, people: impl Iterator<Item = (usize, PersonIdx)>) -> Vec<(usize, PersonIdx)> {
+    let mut order: Vec<(usize, PersonIdx)> = people.collect();
+    order.sort_by_key(|&(_, p)| ctx.id_rank[p.0 as usize]);
+    order
+}
+
+/// Writes shortlists as SPEC.md's `shortlist` CSV.
+///
+/// A jobseeker without options gets one row with empty `rank` and
+/// `candidate` and the reason in `explanation`.
+///
+/// # Errors
+///
+/// Writing fails.
+pub fn write_shortlists(ctx: &ScoreContext<'_>, lists: &Shortlists, out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv_writer(out, &SHORTLIST_HEADER)?;
+    let order = by_id(ctx, lists.lists.iter().enumerate().map(|(i, l)| (i, l.jobseeker)));
+    for (i, jobseeker) in order {
+        let list = &lists.lists[i];
+        let jobseeker_id = &ctx.data.person(jobseeker).id;
+        if list.options.is_empty() {
+            let reason = list.reason.as_deref().unwrap_or("no options");
+            let mut row = vec![jobseeker_id.as_str(), "", "", "", "", "", "", "", "", ""];
+            row.push(reason);
+            writer.write_record(&row).map_err(csv_error)?;
+            continue;
+        }
+        for (rank, &(helper, _)) in list.options.iter().enumerate() {
+            let scored = ctx.score(jobseeker, helper);
+            let rank = (rank + 1).to_string();
+            let mut row = vec![jobseeker_id.clone(), rank, ctx.data.person(helper).id.clone()];
+            row.extend(score_fields(ctx, &scored));
+            writer.write_record(&row).map_err(csv_error)?;
+        }
+    }
+    writer.flush().map_err(|e| Error::io("<output>", e))
+}

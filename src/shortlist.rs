@@ -1,0 +1,214 @@
+//! "Choose from three": each jobseeker's short, varied list of helpers,
+//! fair to the helpers' capacity.
+//!
+//! # Method
+//!
+//! 1. **Exposure caps.** A helper of capacity `c` is shown to at most
+//!    `ceil(exposure × c)` jobseekers (default exposure 3), so that whatever
+//!    people choose can mostly be honoured.
+//! 2. **First options: as many people as possible.** Every jobseeker's first
+//!    option is chosen together, by an exact assignment over the candidate
+//!    edges with the exposure caps as capacities: first the largest number
+//!    of jobseekers who get an option at all, then the largest total score
+//!    among those ([`crate::assign`] with `max_matched`). Greedy first
+//!    options would let early jobseekers use up the only helper a later one
+//!    could reach.
+//! 3. **Further options: good and varied.** Rounds 2 to k add one option per
+//!    jobseeker by maximal marginal relevance: the candidate maximising
+//!    `λ × score − (1 − λ) × similarity to options already listed`, where
+//!    similarity is the share of {same employer, same kind of helper, same
+//!    SIC division} the two helpers have in common (default λ = 0.7). Within a
+//!    round, jobseekers with fewer candidates go first (they have fewer ways
+//!    out), then by id.
+//!
+//! Options are listed best score first. A jobseeker left without options is
+//! reported with the reason: no feasible helper at all (see
+//! [`crate::candidates::no_candidate_reason`]), or every feasible helper
+//! already at their exposure cap.
+
+use crate::assign::{AssignOptions, AssignProblem, Edge, assign};
+use crate::candidates::{Candidates, Exclusions, no_candidate_reason};
+use crate::error::Result;
+use crate::model::{Dataset, PersonIdx};
+use crate::score::ScoreContext;
+use crate::taxonomy::SicLevel;
+
+/// Default number of options per jobseeker.
+pub const DEFAULT_OPTIONS: usize = 3;
+/// Default exposure factor.
+pub const DEFAULT_EXPOSURE: f64 = 3.0;
+/// Default relevance weight λ of maximal marginal relevance.
+pub const DEFAULT_RELEVANCE: f64 = 0.7;
+/// Scores are scaled by this once, for the exact integer assignment.
+pub const SCORE_SCALE: f64 = 1_000_000.0;
+
+/// Options for [`shortlists`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ShortlistOptions {
+    /// Options per jobseeker (`--k`).
+    pub k: usize,
+    /// A helper is shown to at most `ceil(exposure × capacity)` jobseekers.
+    pub exposure: f64,
+    /// λ in [0, 1]: 1 ranks by score alone, lower values favour variety.
+    pub relevance: f64,
+}
+
+impl Default for ShortlistOptions {
+    fn default() -> ShortlistOptions {
+        ShortlistOptions { k: DEFAULT_OPTIONS, exposure: DEFAULT_EXPOSURE, relevance: DEFAULT_RELEVANCE }
+    }
+}
+
+/// One jobseeker's shortlist.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shortlist {
+    /// The jobseeker.
+    pub jobseeker: PersonIdx,
+    /// Helpers offered, best score first, with their scores.
+    pub options: Vec<(PersonIdx, f64)>,
+    /// Why the list is empty, when it is.
+    pub reason: Option<String>,
+}
+
+/// Every jobseeker's shortlist, and how often each helper is shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shortlists {
+    /// One per jobseeker, in [`Candidates::jobseekers`] order.
+    pub lists: Vec<Shortlist>,
+    /// How many shortlists each person appears on (indexed by [`PersonIdx`]).
+    pub exposure: Vec<u32>,
+    /// Each person's exposure cap (0 for jobseekers).
+    pub caps: Vec<u32>,
+}
+
+/// The exposure cap of a helper with `capacity`: `ceil(exposure × capacity)`.
+pub fn exposure_cap(capacity: u32, exposure: f64) -> u32 {
+    (exposure * f64::from(capacity)).ceil().clamp(0.0, f64::from(u32::MAX)) as u32
+}
+
+/// Builds every jobseeker's shortlist from their candidates.
+///
+/// # Errors
+///
+/// `options` out of range (`exposure` negative or not finite, `relevance`
+/// outside [0, 1]), or the assignment refusing its input.
+pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &ShortlistOptions) -> Result<Shortlists> {
+    if !(options.exposure.is_finite() && options.exposure >= 0.0) {
+        return Err(crate::Error::Argument("exposure must be a non-negative number".into()));
+    }
+    if !(0.0..=1.0).contains(&options.relevance) {
+        return Err(crate::Error::Argument("relevance must lie between 0 and 1".into()));
+    }
+    let data = ctx.data;
+    let caps: Vec<u32> = data
+        .people
+        .iter()
+        .map(|p| if p.role.is_helper() { exposure_cap(p.capacity, options.exposure) } else { 0 })
+        .collect();
+    let mut shown = vec![0u32; data.people.len()];
+    let mut chosen: Vec<Vec<(PersonIdx, f64)>> = vec![Vec::new(); found.jobseekers.len()];
+    if options.k > 0 {
+        first_options(found, &caps, &mut shown, &mut chosen)?;
+    }
+    // Later rounds: fewer candidates first, then id.
+    let mut turn: Vec<usize> = (0..found.jobseekers.len()).collect();
+    turn.sort_by_key(|&i| (found.of(i).len(), ctx.id_rank[found.jobseekers[i].0 as usize]));
+    for _round in 1..options.k {
+        for &i in &turn {
+            let list = &chosen[i];
+            let mut best: Option<(f64, u32, PersonIdx, f64)> = None;
+            for edge in found.of(i) {
+                let h = edge.helper;
+                if shown[h.0 as usize] >= caps[h.0 as usize] || list.iter().any(|&(c, _)| c == h) {
+                    continue;
+                }
+                let similarity = list.iter().map(|&(c, _)| helper_similarity(data, h, c)).fold(0.0, f64::max);
+                let value = options.relevance * edge.score - (1.0 - options.relevance) * similarity;
+                let rank = ctx.id_rank[h.0 as usize];
+                let better = match best {
+                    None => true,
+                    Some((v, r, _, _)) => value > v || (value == v && rank < r),
+                };
+                if better {
+                    best = Some((value, rank, h, edge.score));
+                }
+            }
+            if let Some((_, _, h, score)) = best {
+                shown[h.0 as usize] += 1;
+                chosen[i].push((h, score));
+            }
+        }
+    }
+    let exclusions = Exclusions::of(data);
+    let lists = found
+        .jobseekers
+        .iter()
+        .zip(chosen)
+        .enumerate()
+        .map(|(i, (&jobseeker, mut options))| {
+            options.sort_by(|a, b| {
+                b.1.total_cmp(&a.1).then(ctx.id_rank[a.0.0 as usize].cmp(&ctx.id_rank[b.0.0 as usize]))
+            });
+            let reason = if !options.is_empty() {
+                None
+            } else if found.of(i).is_empty() {
+                no_candidate_reason(data, &exclusions, jobseeker)
+            } else {
+                Some("every mentor and coach within reach is already shown to as many people as they can take".into())
+            };
+            Shortlist { jobseeker, options, reason }
+        })
+        .collect();
+    Ok(Shortlists { lists, exposure: shown, caps })
+}
+
+/// Round one: the most jobseekers with an option, then the best total score.
+fn first_options(
+    found: &Candidates,
+    caps: &[u32],
+    shown: &mut [u32],
+    chosen: &mut [Vec<(PersonIdx, f64)>],
+) -> Result<()> {
+    // Dense helper indices in first-appearance order over sorted candidate
+    // lists: deterministic, and only helpers that appear take part.
+    let mut helper_slot: std::collections::HashMap<PersonIdx, u32> = std::collections::HashMap::new();
+    let mut helpers: Vec<PersonIdx> = Vec::new();
+    let mut edges = Vec::with_capacity(found.edges.len());
+    for i in 0..found.jobseekers.len() {
+        for edge in found.of(i) {
+            let slot = *helper_slot.entry(edge.helper).or_insert_with(|| {
+                helpers.push(edge.helper);
+                (helpers.len() - 1) as u32
+            });
+            edges.push(Edge { mentee: i as u32, mentor: slot, score: (edge.score * SCORE_SCALE).round() as i64 });
+        }
+    }
+    let problem = AssignProblem {
+        n_mentees: found.jobseekers.len(),
+        capacities: helpers.iter().map(|h| caps[h.0 as usize]).collect(),
+        edges,
+    };
+    let solution = assign(&problem, &AssignOptions { max_matched: true })?;
+    for (i, slot) in solution.mentor_of.iter().enumerate() {
+        if let Some(slot) = *slot {
+            let h = helpers[slot as usize];
+            let score = found.of(i).iter().find(|e| e.helper == h).map_or(0.0, |e| e.score);
+            shown[h.0 as usize] += 1;
+            chosen[i].push((h, score));
+        }
+    }
+    Ok(())
+}
+
+/// How alike two helpers are as options, in [0, 1]: the share of {same
+/// employer, same kind of helper, a shared SIC division} that holds.
+pub fn helper_similarity(data: &Dataset, a: PersonIdx, b: PersonIdx) -> f64 {
+    let (x, y) = (data.person(a), data.person(b));
+    let same_employer = x.employer.is_some() && x.employer == y.employer;
+    let same_kind = x.role == y.role;
+    let taxonomy = &data.taxonomy;
+    let shared_division = x.sectors.iter().any(|&s| {
+        y.sectors.iter().any(|&t| taxonomy.common_level(s, t).is_some_and(|level| level >= SicLevel::Division))
+    });
+    f64::from(u8::from(same_employer) + u8::from(same_kind) + u8::from(shared_division)) / 3.0
+}
