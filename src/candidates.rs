@@ -493,9 +493,8 @@ impl Summary {
 
     /// A lower bound on the great-circle km from `point` (unit vector) to anything in the box.
     fn min_km(&self, point: &[f64; 3]) -> f64 {
-        let chord2: f64 = (0..3)
-            .map(|axis| (self.lo[axis] - point[axis]).max(point[axis] - self.hi[axis]).max(0.0).powi(2))
-            .sum();
+        let chord2: f64 =
+            (0..3).map(|axis| (self.lo[axis] - point[axis]).max(point[axis] - self.hi[axis]).max(0.0).powi(2)).sum();
         chord_to_km(chord2.sqrt())
     }
 }
@@ -520,7 +519,7 @@ struct Node {
 }
 
 /// The k-d tree over helpers with capacity, with per-node summaries.
-struct HelperIndex {
+pub(crate) struct HelperIndex {
     order: Vec<PersonIdx>,
     nodes: Vec<Node>,
     sector_masks: SectorMasks,
@@ -540,7 +539,7 @@ struct Probe {
 }
 
 impl HelperIndex {
-    fn build(ctx: &ScoreContext<'_>) -> HelperIndex {
+    pub(crate) fn build(ctx: &ScoreContext<'_>) -> HelperIndex {
         let data = ctx.data;
         let sector_masks = SectorMasks::new(&data.taxonomy);
         let mut order: Vec<PersonIdx> = data
@@ -595,7 +594,7 @@ impl HelperIndex {
             languages: j.languages.iter().fold(0, |acc, &l| acc | language_bit(l)),
             slots: j.availability.0,
             sectors: self.sector_masks.of(&j.sectors),
-            tag_total: tag_weights.iter().map(|(_, w)| w).sum(),
+            tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
             max_km: j.max_km,
@@ -618,7 +617,7 @@ impl HelperIndex {
         let locality = LOCALITY_DISTANCE_SHARE * (-km / LOCALITY_HALF_KM).exp2()
             + if same_area { 1.0 - LOCALITY_DISTANCE_SHARE } else { 0.0 };
         let experience = if probe.tag_total > 0.0 {
-            let shared: f64 = probe.tag_weights.iter().filter(|(bit, _)| s.tags & bit != 0).map(|(_, w)| w).sum();
+            let shared = probe.tag_weights.iter().filter(|(bit, _)| s.tags & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
             (shared / probe.tag_total).min(1.0)
         } else {
             0.0
@@ -697,6 +696,65 @@ impl HelperIndex {
             }
         }
         (top.into_sorted(), scored)
+    }
+}
+
+impl HelperIndex {
+    /// The nearest feasible helper for which `has_room` holds, ties by id;
+    /// `None` when there is none. Opens nodes nearest first.
+    pub(crate) fn nearest(
+        &self,
+        ctx: &ScoreContext<'_>,
+        exclusions: &Exclusions,
+        jobseeker: PersonIdx,
+        has_room: impl Fn(PersonIdx) -> bool,
+    ) -> Option<PersonIdx> {
+        let data = ctx.data;
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let probe = self.probe(ctx, data.person(jobseeker));
+        let reachable = |s: &Summary| {
+            let km = s.min_km(&probe.point);
+            probe.languages & s.languages != 0
+                && probe.slots & s.slots != 0
+                && (km <= probe.max_km.min(s.max_km) || (probe.remote && s.any_remote))
+        };
+        // A min-heap on distance: `Open` is a max-heap on bound, so negate.
+        let mut queue: BinaryHeap<Open> = BinaryHeap::new();
+        queue.push(Open { bound: -self.nodes[0].summary.min_km(&probe.point), node: 0 });
+        let mut best: Option<(f64, u32, PersonIdx)> = None;
+        while let Some(Open { bound, node }) = queue.pop() {
+            if best.is_some_and(|(km, _, _)| -bound > km) {
+                break;
+            }
+            let node = &self.nodes[node as usize];
+            if !reachable(&node.summary) {
+                continue;
+            }
+            match node.children {
+                Some((left, right)) => {
+                    for child in [left, right] {
+                        queue.push(Open {
+                            bound: -self.nodes[child as usize].summary.min_km(&probe.point),
+                            node: child,
+                        });
+                    }
+                }
+                None => {
+                    for &h in &self.order[node.start as usize..node.end as usize] {
+                        if let Ok(km) = check_pair(data, exclusions, jobseeker, h) {
+                            let rank = ctx.id_rank[h.0 as usize];
+                            let closer = best.is_none_or(|(best_km, best_rank, _)| (km, rank) < (best_km, best_rank));
+                            if closer && has_room(h) {
+                                best = Some((km, rank, h));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        best.map(|(_, _, h)| h)
     }
 }
 

@@ -79,6 +79,17 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Each jobseeker to at most one mentor or coach, within capacity.
+    Match {
+        #[command(flatten)]
+        scoring: Scoring,
+        /// optimal (largest total score), stable, greedy or first-free (nearest with room).
+        #[arg(long, default_value = "optimal", value_parser = parse_mode)]
+        mode: passiton::matching::Mode,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a data directory as one versioned, checksummed binary snapshot.
     Snapshot {
         /// Data directory (or snapshot file) to read.
@@ -136,8 +147,35 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Demo { out } => demo(out.as_deref()),
-        Command::Generate { .. } => anyhow::bail!("not yet"),
+        Command::Generate { jobseekers, mentors, coaches, employers, seed, region, out, force } => {
+            let config = passiton::GenerateConfig { jobseekers, mentors, coaches, employers, seed, region };
+            let summary = with_spinner("generating population", || passiton::generate(&config, &out, force))?;
+            println!(
+                "wrote {}: {} people, {} employers, {} connections, {} exclusions, {} preferences, {} outcomes",
+                out.display(),
+                summary.people,
+                summary.employers,
+                summary.connections,
+                summary.exclusions,
+                summary.preferences,
+                summary.outcomes
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Validate { data } => validate(&data),
+        Command::Match { scoring, mode, out } => {
+            let weights = scoring.weights()?;
+            let data = load(&scoring.data)?;
+            let ctx = passiton::ScoreContext::new(&data, weights)?;
+            let found = with_spinner("finding candidates", || {
+                Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
+            })?;
+            let all = with_spinner("matching", || passiton::matching::compare_modes(&ctx, &found))?;
+            let chosen = all.iter().find(|m| m.mode == mode).expect("every mode is compared");
+            write_output(out.as_deref(), |w| passiton::io::write::write_matching(&ctx, chosen, w))?;
+            println!("{}", passiton::io::write::matching_summary(chosen, &all));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Shortlist { scoring, k, exposure, relevance, out } => {
             let weights = scoring.weights()?;
             let data = load(&scoring.data)?;
@@ -162,6 +200,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn parse_mode(text: &str) -> Result<passiton::matching::Mode, String> {
+    passiton::matching::Mode::parse(text)
+        .ok_or_else(|| format!("{text:?} is not a mode (expected optimal, stable, greedy or first-free)"))
 }
 
 /// Runs `work` with a spinner on stderr, shown only when stderr is a terminal.

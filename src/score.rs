@@ -335,11 +335,12 @@ impl<'a> ScoreContext<'a> {
 
     /// The share of the jobseeker's experience weight that `matched` covers.
     fn experience_share(&self, theirs: &[TagIdx], matched: impl Iterator<Item = TagIdx>) -> f64 {
-        let total: f64 = theirs.iter().map(|t| self.tag_weight[usize::from(t.0)]).sum();
+        let total = theirs.iter().fold(0.0, |acc, t| acc + self.tag_weight[usize::from(t.0)]);
         if total <= 0.0 {
             return 0.0;
         }
-        let shared: f64 = matched.map(|t| self.tag_weight[usize::from(t.0)]).sum();
+        // Folding from +0.0: an empty `sum` of floats is -0.0, which would print as "-0.0000".
+        let shared = matched.fold(0.0, |acc, t| acc + self.tag_weight[usize::from(t.0)]);
         (shared / total).min(1.0)
     }
 

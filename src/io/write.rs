@@ -46,7 +46,8 @@ pub fn csv_writer<'w>(out: &'w mut dyn Write, header: &[&str]) -> Result<csv::Wr
 
 /// Formats a number in [0, 1] with [`DECIMALS`] decimals.
 pub fn fixed(value: f64) -> String {
-    format!("{value:.DECIMALS$}")
+    // Adding +0.0 turns a -0.0 into 0.0, so zero always prints the same way.
+    format!("{:.DECIMALS$}", value + 0.0)
 }
 
 /// The score columns of a scored pair: role, score, five components, explanation.
@@ -101,4 +102,76 @@ pub fn write_shortlists(ctx: &ScoreContext<'_>, lists: &Shortlists, out: &mut dy
         }
     }
     writer.flush().map_err(|e| Error::io("<output>", e))
+}
+
+/// The header of `match` output.
+pub const MATCH_HEADER: [&str; 10] = [
+    "jobseeker",
+    "candidate",
+    "role",
+    "score",
+    "sector",
+    "locality",
+    "experience",
+    "network",
+    "availability",
+    "explanation",
+];
+
+/// Writes a matching as SPEC.md's `match` CSV: one row per jobseeker, in id
+/// order; an unmatched jobseeker has an empty `candidate` and the reason in
+/// `explanation`.
+///
+/// # Errors
+///
+/// Writing fails.
+pub fn write_matching(ctx: &ScoreContext<'_>, matching: &crate::matching::Matching, out: &mut dyn Write) -> Result<()> {
+    let mut writer = csv_writer(out, &MATCH_HEADER)?;
+    for (jobseeker, helper) in &matching.rows {
+        let jobseeker_id = ctx.data.person(*jobseeker).id.clone();
+        match helper {
+            Ok(helper) => {
+                let scored = ctx.score(*jobseeker, *helper);
+                let mut row = vec![jobseeker_id, ctx.data.person(*helper).id.clone()];
+                row.extend(score_fields(ctx, &scored));
+                writer.write_record(&row).map_err(csv_error)?;
+            }
+            Err(reason) => {
+                let mut row = vec![jobseeker_id];
+                row.extend(std::iter::repeat_n(String::new(), 8));
+                row.push(reason.clone());
+                writer.write_record(&row).map_err(csv_error)?;
+            }
+        }
+    }
+    writer.flush().map_err(|e| Error::io("<output>", e))
+}
+
+/// The closing JSON line of `match`: the chosen mode's figures, and every
+/// mode's matched count and total score for comparison.
+pub fn matching_summary(chosen: &crate::matching::Matching, all: &[crate::matching::Matching]) -> String {
+    let figures = |m: &crate::matching::Matching| {
+        serde_json::json!({
+            "matched": m.matched,
+            "unmatched": m.rows.len() - m.matched,
+            "total_score": round6(m.total_score()),
+        })
+    };
+    let mut modes = serde_json::Map::new();
+    for m in all {
+        modes.insert(m.mode.as_str().to_string(), figures(m));
+    }
+    serde_json::json!({
+        "mode": chosen.mode.as_str(),
+        "matched": chosen.matched,
+        "unmatched": chosen.rows.len() - chosen.matched,
+        "total_score": round6(chosen.total_score()),
+        "modes": modes,
+    })
+    .to_string()
+}
+
+/// Rounds to six decimals, the precision scores are matched at.
+fn round6(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
 }

@@ -1,0 +1,314 @@
+//! Matching jobseekers to mentors and coaches within capacity, four ways.
+//!
+//! | mode | what it does |
+//! |---|---|
+//! | `optimal` | the largest total score over all candidate edges ([`crate::assign`]) |
+//! | `stable` | the jobseeker-optimal stable matching ([`crate::stable`]): jobseekers rank helpers by their `preferences.csv` choices first (feasible ones, in their order), then by score; helpers rank jobseekers by score |
+//! | `greedy` | baseline: the highest-scoring remaining pair first |
+//! | `first-free` | baseline, as people are assigned today: each jobseeker in id order goes to the nearest feasible helper with room |
+//!
+//! Every mode picks only among edges that pass the hard rules (the
+//! candidate edges of [`crate::candidates`], plus any feasible pair a
+//! jobseeker chose in `preferences.csv`), so no mode breaks a hard rule, and
+//! each respects every helper's capacity.
+//!
+//! Dense solver indices follow id order (jobseekers and helpers each sorted
+//! by id), so the solvers' "lower index first" tie-breaking is "lower id
+//! first" here, and results never depend on row order.
+
+use rayon::prelude::*;
+
+use crate::assign::{AssignOptions, AssignProblem, Edge, assign, greedy};
+use crate::candidates::{Candidates, Exclusions, check_pair, no_candidate_reason};
+use crate::error::Result;
+use crate::model::{PersonIdx, Role};
+use crate::score::ScoreContext;
+use crate::shortlist::SCORE_SCALE;
+use crate::stable::{StableProblem, stable_matching};
+
+/// How to match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mode {
+    /// Largest total score.
+    Optimal,
+    /// Jobseeker-optimal stable matching.
+    Stable,
+    /// Highest score first.
+    Greedy,
+    /// Nearest helper with room, jobseekers in id order.
+    FirstFree,
+}
+
+impl Mode {
+    /// Every mode, in the order reports list them.
+    pub const ALL: [Mode; 4] = [Mode::Optimal, Mode::Stable, Mode::Greedy, Mode::FirstFree];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Optimal => "optimal",
+            Mode::Stable => "stable",
+            Mode::Greedy => "greedy",
+            Mode::FirstFree => "first-free",
+        }
+    }
+
+    /// Parses a command-line name.
+    pub fn parse(text: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+/// The result of one matching.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matching {
+    /// The mode that made it.
+    pub mode: Mode,
+    /// Jobseekers in id order, each with their helper or the reason they have none.
+    pub rows: Vec<(PersonIdx, Result<PersonIdx, String>)>,
+    /// Matched jobseekers.
+    pub matched: usize,
+    /// Sum of matched scores, in millionths (scores are scaled once, exactly as the solvers see them).
+    pub total_micros: i64,
+}
+
+impl Matching {
+    /// Total score of matched pairs.
+    pub fn total_score(&self) -> f64 {
+        self.total_micros as f64 / SCORE_SCALE
+    }
+}
+
+/// Edges and indices shared by every mode.
+struct Instance {
+    jobseekers: Vec<PersonIdx>,
+    helpers: Vec<PersonIdx>,
+    /// Per jobseeker (dense, id order): (helper slot, scaled score), helper slots in id order.
+    edges: Vec<Vec<(u32, i64)>>,
+    has_candidates: Vec<bool>,
+}
+
+fn scaled(score: f64) -> i64 {
+    (score * SCORE_SCALE).round() as i64
+}
+
+impl Instance {
+    fn new(ctx: &ScoreContext<'_>, found: &Candidates) -> Instance {
+        let data = ctx.data;
+        let rank = &ctx.id_rank;
+        let mut helpers: Vec<PersonIdx> = data
+            .people
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.role.is_helper() && p.capacity > 0)
+            .map(|(i, _)| PersonIdx(i as u32))
+            .collect();
+        helpers.sort_by_key(|p| rank[p.0 as usize]);
+        let mut slot_of = vec![u32::MAX; data.people.len()];
+        for (slot, h) in helpers.iter().enumerate() {
+            slot_of[h.0 as usize] = slot as u32;
+        }
+        let mut order: Vec<usize> = (0..found.jobseekers.len()).collect();
+        order.sort_by_key(|&i| rank[found.jobseekers[i].0 as usize]);
+        let exclusions = Exclusions::of(data);
+        // Chosen helpers from preferences.csv join the candidate edges when feasible.
+        let mut chosen: Vec<Vec<PersonIdx>> = vec![Vec::new(); data.people.len()];
+        for pref in &data.preferences {
+            chosen[pref.person.0 as usize].push(pref.choice);
+        }
+        let edges: Vec<Vec<(u32, i64)>> = order
+            .par_iter()
+            .map(|&i| {
+                let j = found.jobseekers[i];
+                let mut list: Vec<(u32, i64)> =
+                    found.of(i).iter().map(|e| (slot_of[e.helper.0 as usize], scaled(e.score))).collect();
+                for &h in &chosen[j.0 as usize] {
+                    let slot = slot_of[h.0 as usize];
+                    if slot != u32::MAX
+                        && !list.iter().any(|&(s, _)| s == slot)
+                        && check_pair(data, &exclusions, j, h).is_ok()
+                    {
+                        list.push((slot, scaled(ctx.score(j, h).score)));
+                    }
+                }
+                list.sort_unstable();
+                list
+            })
+            .collect();
+        let jobseekers: Vec<PersonIdx> = order.iter().map(|&i| found.jobseekers[i]).collect();
+        let has_candidates = edges.iter().map(|l| !l.is_empty()).collect();
+        Instance { jobseekers, helpers, edges, has_candidates }
+    }
+
+    fn problem(&self, ctx: &ScoreContext<'_>) -> AssignProblem {
+        AssignProblem {
+            n_mentees: self.jobseekers.len(),
+            capacities: self.helpers.iter().map(|&h| ctx.data.person(h).capacity).collect(),
+            edges: self
+                .edges
+                .iter()
+                .enumerate()
+                .flat_map(|(i, list)| list.iter().map(move |&(mentor, score)| Edge { mentee: i as u32, mentor, score }))
+                .collect(),
+        }
+    }
+
+    fn score_of(&self, mentee: usize, slot: u32) -> i64 {
+        let list = &self.edges[mentee];
+        list.binary_search_by_key(&slot, |&(s, _)| s).map_or(0, |at| list[at].1)
+    }
+
+    /// Turns "helper slot per mentee" into a [`Matching`] with reasons.
+    fn finish(
+        &self,
+        ctx: &ScoreContext<'_>,
+        mode: Mode,
+        mentor_of: &[Option<u32>],
+        unmatched_reason: &str,
+    ) -> Matching {
+        let exclusions = Exclusions::of(ctx.data);
+        let mut total_micros = 0;
+        let mut matched = 0;
+        let rows = self
+            .jobseekers
+            .iter()
+            .enumerate()
+            .map(|(i, &j)| match mentor_of[i] {
+                Some(slot) => {
+                    matched += 1;
+                    total_micros += self.score_of(i, slot);
+                    (j, Ok(self.helpers[slot as usize]))
+                }
+                None if !self.has_candidates[i] => (
+                    j,
+                    Err(no_candidate_reason(ctx.data, &exclusions, j)
+                        .unwrap_or_else(|| "no feasible mentor or coach".to_string())),
+                ),
+                None => (j, Err(unmatched_reason.to_string())),
+            })
+            .collect();
+        Matching { mode, rows, matched, total_micros }
+    }
+}
+
+/// Matches jobseekers to helpers in `mode`, over the candidate edges `found`.
+///
+/// # Errors
+///
+/// A solver refusing its input (only possible for overflowing instances far
+/// beyond national scale).
+pub fn match_jobseekers(ctx: &ScoreContext<'_>, found: &Candidates, mode: Mode) -> Result<Matching> {
+    let instance = Instance::new(ctx, found);
+    match mode {
+        Mode::Optimal => {
+            let solution = assign(&instance.problem(ctx), &AssignOptions::default())?;
+            Ok(instance.finish(ctx, mode, &solution.mentor_of, "every candidate's places went to a better overall fit"))
+        }
+        Mode::Greedy => {
+            let solution = greedy(&instance.problem(ctx))?;
+            Ok(instance.finish(ctx, mode, &solution.mentor_of, "every candidate was full when their turn came"))
+        }
+        Mode::Stable => {
+            let problem = stable_problem(ctx, &instance);
+            let solution = stable_matching(&problem)?;
+            Ok(instance.finish(
+                ctx,
+                mode,
+                &solution.mentor_of,
+                "every candidate's places went to people they rank higher",
+            ))
+        }
+        Mode::FirstFree => {
+            let mentor_of = first_free(ctx, &instance);
+            Ok(instance.finish(ctx, mode, &mentor_of, "every candidate within reach was full when their turn came"))
+        }
+    }
+}
+
+/// Rankings for stable matching: jobseekers by their stated choices, then by
+/// score; helpers by score; ties by id.
+fn stable_problem(ctx: &ScoreContext<'_>, instance: &Instance) -> StableProblem {
+    let data = ctx.data;
+    let mut slot_of = vec![u32::MAX; data.people.len()];
+    for (slot, h) in instance.helpers.iter().enumerate() {
+        slot_of[h.0 as usize] = slot as u32;
+    }
+    let mut stated: Vec<Vec<u32>> = vec![Vec::new(); instance.jobseekers.len()];
+    let mut dense_of = vec![u32::MAX; data.people.len()];
+    for (i, j) in instance.jobseekers.iter().enumerate() {
+        dense_of[j.0 as usize] = i as u32;
+    }
+    // preferences are sorted by (person, rank): pushing keeps rank order.
+    for pref in &data.preferences {
+        let (i, slot) = (dense_of[pref.person.0 as usize], slot_of[pref.choice.0 as usize]);
+        if i != u32::MAX && slot != u32::MAX && instance.edges[i as usize].iter().any(|&(s, _)| s == slot) {
+            stated[i as usize].push(slot);
+        }
+    }
+    let mentee_prefs: Vec<Vec<u32>> = instance
+        .edges
+        .iter()
+        .zip(stated)
+        .map(|(list, mut prefs)| {
+            let mut rest: Vec<(u32, i64)> = list.iter().copied().filter(|(s, _)| !prefs.contains(s)).collect();
+            rest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            prefs.extend(rest.into_iter().map(|(s, _)| s));
+            prefs
+        })
+        .collect();
+    let mut by_helper: Vec<Vec<(i64, u32)>> = vec![Vec::new(); instance.helpers.len()];
+    for (i, list) in instance.edges.iter().enumerate() {
+        for &(slot, score) in list {
+            by_helper[slot as usize].push((score, i as u32));
+        }
+    }
+    let mentor_prefs = by_helper
+        .into_iter()
+        .map(|mut list| {
+            list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            list.into_iter().map(|(_, i)| i).collect()
+        })
+        .collect();
+    let capacities = instance.helpers.iter().map(|&h| data.person(h).capacity).collect();
+    StableProblem { mentee_prefs, mentor_prefs, capacities }
+}
+
+/// Each jobseeker in id order to the nearest feasible helper with room
+/// (ties by id), over every feasible helper, not only the top candidates:
+/// this is the baseline of today's practice.
+fn first_free(ctx: &ScoreContext<'_>, instance: &Instance) -> Vec<Option<u32>> {
+    let data = ctx.data;
+    let exclusions = Exclusions::of(data);
+    let mut room: Vec<u32> = instance.helpers.iter().map(|&h| data.person(h).capacity).collect();
+    let mut slot_of = vec![u32::MAX; data.people.len()];
+    for (slot, h) in instance.helpers.iter().enumerate() {
+        slot_of[h.0 as usize] = slot as u32;
+    }
+    let index = crate::candidates::HelperIndex::build(ctx);
+    instance
+        .jobseekers
+        .iter()
+        .map(|&j| {
+            let found = index.nearest(ctx, &exclusions, j, |h| room[slot_of[h.0 as usize] as usize] > 0);
+            found.map(|h| {
+                let slot = slot_of[h.0 as usize];
+                room[slot as usize] -= 1;
+                slot
+            })
+        })
+        .collect()
+}
+
+/// Matched count and total score of every mode, for comparisons.
+///
+/// # Errors
+///
+/// As [`match_jobseekers`].
+pub fn compare_modes(ctx: &ScoreContext<'_>, found: &Candidates) -> Result<Vec<Matching>> {
+    Mode::ALL.iter().map(|&mode| match_jobseekers(ctx, found, mode)).collect()
+}
+
+/// Whether a person is someone `match` places (a jobseeker).
+pub fn is_matched_role(role: Role) -> bool {
+    role == Role::Jobseeker
+}
