@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Cross-check the stable matching binary against the `matching` package.
+"""Cross-check `passiton stable` against the `matching` package.
 
 For seeded random hospitals/residents instances, solves each with
 `matching.games.HospitalResident` (resident-optimal, i.e. mentee-optimal)
-and with the `stable_csv` example binary, and checks that both give the same
-matching pair for pair, and that the binary reports no blocking pair.
+and with the built `passiton stable` command, and checks that both give the
+same matching pair for pair, that the command reports no blocking pair, and
+that its `total_score` is the sum of the ranks mentees gave their mentors.
 
-    pip install -r requirements.txt
-    cargo build --release --examples
-    python3 compare_stable.py                 # cross-check, default seeds
-    python3 compare_stable.py --perf DIR      # write the 50,000-mentee files, time the binary
+Run from the repository root:
+
+    cargo build --release
+    .venv/bin/python compare/stable.py                 # cross-check, default seeds
+    .venv/bin/python compare/stable.py --quick         # small instances, one seed (CI)
+    .venv/bin/python compare/stable.py --perf DIR      # write the 50,000-mentee files, time the command
+
+The binary is target/release/passiton unless --bin or PASSITON_BIN says
+otherwise.
 
 Instances come in three kinds: "listed" (mentors rank exactly the mentees who
 listed them, as the package expects, with places for 1.2 times the mentees),
@@ -30,7 +36,8 @@ import tempfile
 import time
 import warnings
 
-BIN_DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "target", "release", "examples", "stable_csv")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN_DEFAULT = os.environ.get("PASSITON_BIN", os.path.join(ROOT, "target", "release", "passiton"))
 
 
 def make_instance(rng, n_mentees, n_mentors, k, ragged, places=1.2):
@@ -88,10 +95,13 @@ def write_files(directory, instance, rng=None):
     return paths
 
 
-def run_binary(binary, paths, timings=False):
-    args = [binary, paths["mentee_prefs"], paths["mentor_prefs"], paths["capacities"]]
-    if timings:
-        args.append("--timings")
+def run_binary(binary, paths):
+    args = [
+        binary, "stable",
+        "--mentee-prefs", paths["mentee_prefs"],
+        "--mentor-prefs", paths["mentor_prefs"],
+        "--capacities", paths["capacities"],
+    ]
     start = time.perf_counter()
     out = subprocess.run(args, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -147,6 +157,9 @@ def check(args):
 
     print(f"matching package {matching.__version__}")
     sizes = [(200, 10, 8), (500, 20, 10), (1000, 25, 15), (2000, 40, 20)]
+    if args.quick:
+        sizes = sizes[:2]
+        args.seeds = 1
     failures = 0
     cases = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +176,9 @@ def check(args):
                     t = time.perf_counter() - t
                     same = ours == theirs
                     cases += 1
+                    rank_sum = sum(instance[0][e].index(m) + 1 for e, m in ours)
                     ok = same and summary["blocking_pairs"] == 0 and summary["matched"] == len(ours)
+                    ok = ok and summary["total_score"] == rank_sum == summary["mentee_rank_sum"]
                     failures += not ok
                     print(
                         f"seed {seed} n={n} m={m} k={k} {kind}: matched {len(ours)}, "
@@ -183,20 +198,23 @@ def perf(args):
     paths = write_files(args.perf, instance)
     print(f"wrote {args.perf} in {time.perf_counter() - t:.1f} s")
     for _ in range(args.repeat):
-        ours, summary, wall, stderr = run_binary(args.bin, paths, timings=True)
-        print(f"end-to-end {wall:.3f} s, matched {summary['matched']}, blocking {summary['blocking_pairs']}")
-        print("  " + stderr.strip().replace("\n", "; "))
+        ours, summary, wall, _ = run_binary(args.bin, paths)
+        print(f"end-to-end {wall:.3f} s, matched {summary['matched']}, blocking {summary['blocking_pairs']}, "
+              f"mentee rank sum {summary['mentee_rank_sum']}")
     return 0
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=BIN_DEFAULT, help="path to the stable_csv binary")
+    parser.add_argument("--bin", default=BIN_DEFAULT, help="passiton binary (default: $PASSITON_BIN or target/release/passiton)")
+    parser.add_argument("--quick", action="store_true", help="small instances and one seed only (well under a minute)")
     parser.add_argument("--seed", type=int, default=1, help="first seed")
     parser.add_argument("--seeds", type=int, default=2, help="number of seeds")
     parser.add_argument("--perf", metavar="DIR", help="write the 50,000-mentee instance to DIR and time the binary")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs with --perf")
     args = parser.parse_args()
+    if not os.path.exists(args.bin):
+        sys.exit(f"{args.bin} not found: build first with cargo build --release")
     return perf(args) if args.perf else check(args)
 
 

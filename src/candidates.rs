@@ -43,6 +43,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use crate::geo::{chord_km, chord_to_km, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
 use crate::score::{LOCALITY_DISTANCE_SHARE, LOCALITY_HALF_KM, ScoreContext};
 use crate::taxonomy::{SicLevel, Taxonomy};
@@ -365,28 +366,93 @@ pub fn no_candidate_reason(data: &Dataset, exclusions: &Exclusions, jobseeker: P
     Some(reason)
 }
 
-/// Bit masks of SIC divisions (88, as a u128) and sections (21) that a code
-/// touches; a section-level code touches every division in it.
+/// A fixed-size bit set over the codes of one SIC level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Bits<const WORDS: usize>([u64; WORDS]);
+
+impl<const WORDS: usize> Default for Bits<WORDS> {
+    fn default() -> Bits<WORDS> {
+        Bits([0; WORDS])
+    }
+}
+
+impl<const WORDS: usize> Bits<WORDS> {
+    fn set(&mut self, bit: usize) {
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+    fn union(self, other: Bits<WORDS>) -> Bits<WORDS> {
+        let mut out = self;
+        for (a, b) in out.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        out
+    }
+    fn contains(&self, bit: usize) -> bool {
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
+
+/// The SIC classes (615), groups (272), divisions (88) and sections (21)
+/// that a set of codes reaches. A code reaches its own ancestors and, when it
+/// is broader than a class, every class, group and division below it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct SectorMask {
-    divisions: u128,
-    sections: u32,
+    classes: Bits<10>,
+    groups: Bits<5>,
+    divisions: Bits<2>,
+    sections: Bits<1>,
 }
 
 impl SectorMask {
     fn union(self, other: SectorMask) -> SectorMask {
-        SectorMask { divisions: self.divisions | other.divisions, sections: self.sections | other.sections }
+        SectorMask {
+            classes: self.classes.union(other.classes),
+            groups: self.groups.union(other.groups),
+            divisions: self.divisions.union(other.divisions),
+            sections: self.sections.union(other.sections),
+        }
+    }
+}
+
+/// The non-zero words of a [`SectorMask`], by level (0 = classes … 3 = sections).
+#[derive(Clone, Debug, Default)]
+struct SparseMask {
+    words: Vec<(u8, u8, u64)>,
+}
+
+impl SparseMask {
+    fn of(mask: &SectorMask) -> SparseMask {
+        let mut words = Vec::new();
+        let levels: [&[u64]; 4] = [&mask.classes.0, &mask.groups.0, &mask.divisions.0, &mask.sections.0];
+        for (level, level_words) in levels.into_iter().enumerate() {
+            for (at, &bits) in level_words.iter().enumerate() {
+                if bits != 0 {
+                    words.push((level as u8, at as u8, bits));
+                }
+            }
+        }
+        SparseMask { words }
     }
 
-    /// An upper bound on the sector similarity of anything in `self` with anything in `other`.
-    fn bound(self, other: SectorMask) -> f64 {
-        if self.divisions & other.divisions != 0 {
-            1.0
-        } else if self.sections & other.sections != 0 {
-            0.25
-        } else {
-            0.0
+    /// An upper bound on the sector similarity of any wanted code in `self`
+    /// with any helper code in `other`. A pair scoring 1 shares a class in
+    /// these masks (the helper's code lies within the wanted one, or both
+    /// share a class), a pair scoring 0.75 shares a group, and so on down to
+    /// sections; so the deepest level at which the masks meet bounds the score.
+    fn bound(&self, other: &SectorMask) -> f64 {
+        let mut best = 4;
+        for &(level, at, bits) in &self.words {
+            let theirs = match level {
+                0 => other.classes.0[usize::from(at)],
+                1 => other.groups.0[usize::from(at)],
+                2 => other.divisions.0[usize::from(at)],
+                _ => other.sections.0[usize::from(at)],
+            };
+            if bits & theirs != 0 {
+                best = best.min(level);
+            }
         }
+        [1.0, 0.75, 0.5, 0.25, 0.0][usize::from(best)]
     }
 }
 
@@ -397,32 +463,42 @@ struct SectorMasks {
 
 impl SectorMasks {
     fn new(taxonomy: &Taxonomy) -> SectorMasks {
-        let section_bit: Vec<u32> = {
-            let mut bits = vec![0; taxonomy.nodes.len()];
-            for (n, s) in taxonomy.codes_at(SicLevel::Section).enumerate() {
-                bits[usize::from(s.0)] = 1 << n;
+        let n = taxonomy.nodes.len();
+        // The position of each code within its own level.
+        let mut position = vec![0usize; n];
+        for level in [SicLevel::Section, SicLevel::Division, SicLevel::Group, SicLevel::Class] {
+            for (at, code) in taxonomy.codes_at(level).enumerate() {
+                position[usize::from(code.0)] = at;
             }
-            bits
-        };
-        let mut division_bit = vec![0u128; taxonomy.nodes.len()];
-        for (n, d) in taxonomy.codes_at(SicLevel::Division).enumerate() {
-            division_bit[usize::from(d.0)] = 1 << n;
         }
-        let mut section_divisions = vec![0u128; taxonomy.nodes.len()];
-        for d in taxonomy.codes_at(SicLevel::Division) {
-            section_divisions[usize::from(taxonomy.section_of(d).0)] |= division_bit[usize::from(d.0)];
-        }
-        let of_code = (0..taxonomy.nodes.len())
+        // Every code reaches its ancestors at each level...
+        let mut of_code: Vec<SectorMask> = (0..n)
             .map(|i| {
                 let idx = crate::taxonomy::SicIdx(i as u16);
-                let section = taxonomy.section_of(idx);
-                let divisions = match taxonomy.ancestor_at(idx, SicLevel::Division) {
-                    Some(d) => division_bit[usize::from(d.0)],
-                    None => section_divisions[usize::from(section.0)],
-                };
-                SectorMask { divisions, sections: section_bit[usize::from(section.0)] }
+                let mut mask = SectorMask::default();
+                let at = |level| taxonomy.ancestor_at(idx, level).map(|a| position[usize::from(a.0)]);
+                if let Some(p) = at(SicLevel::Class) {
+                    mask.classes.set(p);
+                }
+                if let Some(p) = at(SicLevel::Group) {
+                    mask.groups.set(p);
+                }
+                if let Some(p) = at(SicLevel::Division) {
+                    mask.divisions.set(p);
+                }
+                mask.sections.set(position[usize::from(taxonomy.section_of(idx).0)]);
+                mask
             })
             .collect();
+        // ...and everything below it: children come after parents in tree
+        // order, so walking backwards folds each code into its parent.
+        for i in (0..n).rev() {
+            if let Some(parent) = taxonomy.nodes[i].parent {
+                let child = of_code[i];
+                let parent = &mut of_code[usize::from(parent.0)];
+                *parent = parent.union(child);
+            }
+        }
         SectorMasks { of_code }
     }
 
@@ -431,11 +507,32 @@ impl SectorMasks {
     }
 }
 
-/// A language as one bit of a 64-bit mask (several languages may share a
-/// bit; the mask is only used to rule nodes out, never in).
-fn language_bit(language: crate::model::Language) -> u64 {
-    let [a, b] = language.0;
-    1 << ((u64::from(a) * 31 + u64::from(b)) % 64)
+/// Languages as bits of a 64-bit mask. When the data holds at most 64
+/// distinct languages (the usual case) each has its own bit and a mask test
+/// is exact; otherwise languages share bits and the mask only rules pairs
+/// out, with an exact check after it.
+struct LanguageBits {
+    /// Every language spoken in the data, sorted.
+    known: Vec<crate::model::Language>,
+    exact: bool,
+}
+
+impl LanguageBits {
+    fn new(data: &Dataset) -> LanguageBits {
+        let mut known: Vec<crate::model::Language> =
+            data.people.iter().flat_map(|p| p.languages.iter().copied()).collect();
+        known.sort_unstable();
+        known.dedup();
+        let exact = known.len() <= 64;
+        LanguageBits { known, exact }
+    }
+
+    fn mask(&self, languages: &[crate::model::Language]) -> u64 {
+        languages.iter().fold(0, |acc, language| {
+            let at = self.known.binary_search(language).unwrap_or(0);
+            acc | 1 << (at % 64)
+        })
+    }
 }
 
 fn tag_bit(tag: crate::model::TagIdx) -> u64 {
@@ -449,13 +546,15 @@ struct Summary {
     hi: [f64; 3],
     languages: u64,
     slots: u32,
+    /// The fewest slots any helper below has (availability divides by it).
+    min_slots: u32,
     sectors: SectorMask,
     hiring: SectorMask,
     tags: u64,
     any_remote: bool,
     max_km: f64,
-    min_area: u16,
-    max_area: u16,
+    /// Local areas of the helpers below (361 areas fit in 6 words).
+    areas: Bits<6>,
 }
 
 impl Summary {
@@ -465,13 +564,13 @@ impl Summary {
             hi: [f64::NEG_INFINITY; 3],
             languages: 0,
             slots: 0,
+            min_slots: u32::MAX,
             sectors: SectorMask::default(),
             hiring: SectorMask::default(),
             tags: 0,
             any_remote: false,
             max_km: 0.0,
-            min_area: u16::MAX,
-            max_area: 0,
+            areas: Bits::default(),
         }
     }
 
@@ -482,13 +581,13 @@ impl Summary {
         }
         self.languages |= other.languages;
         self.slots |= other.slots;
+        self.min_slots = self.min_slots.min(other.min_slots);
         self.sectors = self.sectors.union(other.sectors);
         self.hiring = self.hiring.union(other.hiring);
         self.tags |= other.tags;
         self.any_remote |= other.any_remote;
         self.max_km = self.max_km.max(other.max_km);
-        self.min_area = self.min_area.min(other.min_area);
-        self.max_area = self.max_area.max(other.max_area);
+        self.areas = self.areas.union(other.areas);
     }
 
     /// A lower bound on the great-circle km from `point` (unit vector) to anything in the box.
@@ -499,15 +598,6 @@ impl Summary {
     }
 }
 
-/// Great-circle km for a chord of the unit sphere (monotone increasing).
-fn chord_to_km(chord: f64) -> f64 {
-    2.0 * crate::geo::EARTH_RADIUS_KM * (chord / 2.0).min(1.0).asin()
-}
-
-fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
-    let (phi, lambda) = (lat.to_radians(), lon.to_radians());
-    [phi.cos() * lambda.cos(), phi.cos() * lambda.sin(), phi.sin()]
-}
 
 /// A node of the helper tree: a range of `HelperIndex::order`, its summary
 /// and its two children (none for a leaf).
@@ -521,8 +611,54 @@ struct Node {
 /// The k-d tree over helpers with capacity, with per-node summaries.
 pub(crate) struct HelperIndex {
     order: Vec<PersonIdx>,
+    /// What the hard rules need of each helper, parallel to `order`, so that
+    /// a leaf is checked from one contiguous run of memory.
+    compact: Vec<Compact>,
+    arenas: Arenas,
     nodes: Vec<Node>,
     sector_masks: SectorMasks,
+    languages: LanguageBits,
+}
+
+/// A helper's hard-rule and score fields, packed; lists live in
+/// [`Arenas`], in the same order, so a leaf reads contiguous memory.
+#[derive(Clone, Copy, Debug)]
+struct Compact {
+    point: [f64; 3],
+    max_km: f64,
+    languages: u64,
+    slots: u32,
+    remote: bool,
+    area: crate::geo::AreaIdx,
+    sectors: (u32, u32),
+    tags: (u32, u32),
+    hiring: (u32, u32),
+}
+
+/// The list fields of [`Compact`] helpers, end to end in tree order.
+#[derive(Default)]
+struct Arenas {
+    sectors: Vec<crate::taxonomy::SicIdx>,
+    tags: Vec<crate::model::TagIdx>,
+}
+
+impl Arenas {
+    fn push_sectors(&mut self, codes: &[crate::taxonomy::SicIdx]) -> (u32, u32) {
+        let start = self.sectors.len() as u32;
+        self.sectors.extend_from_slice(codes);
+        (start, self.sectors.len() as u32)
+    }
+
+    fn view(&self, c: &Compact) -> crate::score::HelperView<'_> {
+        let range = |(a, b): (u32, u32)| a as usize..b as usize;
+        crate::score::HelperView {
+            sectors: &self.sectors[range(c.sectors)],
+            tags: &self.tags[range(c.tags)],
+            hiring_sectors: &self.sectors[range(c.hiring)],
+            area: c.area,
+            availability: crate::model::Slots(c.slots),
+        }
+    }
 }
 
 /// What one jobseeker brings to bound computations.
@@ -530,7 +666,9 @@ struct Probe {
     point: [f64; 3],
     languages: u64,
     slots: u32,
-    sectors: SectorMask,
+    /// The non-zero words of the jobseeker's sector mask: a jobseeker wants a
+    /// few codes, so testing only these words is much cheaper than the whole mask.
+    sectors: SparseMask,
     tag_weights: Vec<(u64, f64)>,
     tag_total: f64,
     remote: bool,
@@ -542,6 +680,7 @@ impl HelperIndex {
     pub(crate) fn build(ctx: &ScoreContext<'_>) -> HelperIndex {
         let data = ctx.data;
         let sector_masks = SectorMasks::new(&data.taxonomy);
+        let languages = LanguageBits::new(data);
         let mut order: Vec<PersonIdx> = data
             .people
             .iter()
@@ -565,15 +704,19 @@ impl HelperIndex {
             Summary {
                 lo: point,
                 hi: point,
-                languages: p.languages.iter().fold(0, |acc, &l| acc | language_bit(l)),
+                languages: languages.mask(&p.languages),
                 slots: p.availability.0,
+                min_slots: p.availability.len(),
                 sectors: sector_masks.of(&p.sectors),
                 hiring,
                 tags: helper_tags.iter().fold(0, |acc, &t| acc | tag_bit(t)),
                 any_remote: p.remote,
                 max_km: p.max_km,
-                min_area: p.area.0,
-                max_area: p.area.0,
+                areas: {
+                    let mut areas = Bits::default();
+                    areas.set(usize::from(p.area.0) % 384);
+                    areas
+                },
             }
         };
         let mut nodes = Vec::new();
@@ -581,9 +724,36 @@ impl HelperIndex {
             // Deterministic: the input order is dataset order and every split
             // breaks coordinate ties by person index.
             let len = order.len();
-            build_node(&mut nodes, &mut order, &points, 0, len, &leaf_summary);
+            let mut keys = vec![0; data.people.len()];
+            for &h in &order {
+                keys[h.0 as usize] = sector_key(data, h);
+            }
+            build_node(&mut nodes, &mut order, &points, &keys, 0, len, &leaf_summary);
         }
-        HelperIndex { order, nodes, sector_masks }
+        let mut arenas = Arenas::default();
+        let compact = order
+            .iter()
+            .map(|&h| {
+                let p = data.person(h);
+                let view = crate::score::HelperView::of(data, p);
+                let sectors = arenas.push_sectors(view.sectors);
+                let hiring = arenas.push_sectors(view.hiring_sectors);
+                let tag_start = arenas.tags.len() as u32;
+                arenas.tags.extend_from_slice(view.tags);
+                Compact {
+                    point: points[h.0 as usize],
+                    max_km: p.max_km,
+                    languages: languages.mask(&p.languages),
+                    slots: p.availability.0,
+                    remote: p.remote,
+                    area: p.area,
+                    sectors,
+                    tags: (tag_start, arenas.tags.len() as u32),
+                    hiring,
+                }
+            })
+            .collect();
+        HelperIndex { order, compact, arenas, nodes, sector_masks, languages }
     }
 
     fn probe(&self, ctx: &ScoreContext<'_>, j: &Person) -> Probe {
@@ -591,9 +761,9 @@ impl HelperIndex {
             j.experiences.iter().map(|&t| (tag_bit(t), ctx.tag_weight[usize::from(t.0)])).collect();
         Probe {
             point: unit_vector(j.lat, j.lon),
-            languages: j.languages.iter().fold(0, |acc, &l| acc | language_bit(l)),
+            languages: self.languages.mask(&j.languages),
             slots: j.availability.0,
-            sectors: self.sector_masks.of(&j.sectors),
+            sectors: SparseMask::of(&self.sector_masks.of(&j.sectors)),
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
@@ -613,7 +783,7 @@ impl HelperIndex {
             return None;
         }
         let w = &ctx.weights;
-        let same_area = (s.min_area..=s.max_area).contains(&probe.area);
+        let same_area = s.areas.contains(usize::from(probe.area) % 384);
         let locality = LOCALITY_DISTANCE_SHARE * (-km / LOCALITY_HALF_KM).exp2()
             + if same_area { 1.0 - LOCALITY_DISTANCE_SHARE } else { 0.0 };
         let experience = if probe.tag_total > 0.0 {
@@ -622,14 +792,19 @@ impl HelperIndex {
         } else {
             0.0
         };
-        let sector = probe.sectors.bound(s.sectors);
-        let network = probe.sectors.bound(s.hiring);
+        // Shared slots can be no more than those the node offers at all, and
+        // the divisor no less than the smaller of the two slot counts.
+        let shared_slots = (probe.slots & s.slots).count_ones();
+        let divisor = probe.slots.count_ones().min(s.min_slots).max(1);
+        let availability = (f64::from(shared_slots) / f64::from(divisor)).min(1.0);
+        let sector = probe.sectors.bound(&s.sectors);
+        let network = if w.network > 0.0 { probe.sectors.bound(&s.hiring) } else { 0.0 };
         Some(
             w.sector * sector
                 + w.locality * locality
                 + w.experience * experience
                 + w.network * network
-                + w.availability
+                + w.availability * availability
                 + BOUND_SLACK,
         )
     }
@@ -662,7 +837,8 @@ impl HelperIndex {
         if k == 0 || self.nodes.is_empty() {
             return (top.into_sorted(), scored);
         }
-        let probe = self.probe(ctx, data.person(jobseeker));
+        let j = data.person(jobseeker);
+        let probe = self.probe(ctx, j);
         let mut queue: BinaryHeap<Open> = BinaryHeap::new();
         if let Some(bound) = self.bound(ctx, &probe, &self.nodes[0].summary) {
             queue.push(Open { bound, node: 0 });
@@ -683,14 +859,26 @@ impl HelperIndex {
                     }
                 }
                 None => {
-                    for &h in &self.order[node.start as usize..node.end as usize] {
-                        if near.binary_search(&h).is_ok() {
+                    let range = node.start as usize..node.end as usize;
+                    for (&h, c) in self.order[range.clone()].iter().zip(&self.compact[range]) {
+                        // The hard rules of `check_pair`, cheapest first, on packed fields.
+                        if c.slots & probe.slots == 0 || c.languages & probe.languages == 0 {
                             continue;
                         }
-                        if check_pair(data, exclusions, jobseeker, h).is_ok() {
-                            scored += 1;
-                            top.offer(h, ctx.score(jobseeker, h).score);
+                        if !self.languages.exact && !shares_language(data.person(jobseeker), data.person(h)) {
+                            continue;
                         }
+                        let km = chord_km(&probe.point, &c.point);
+                        if !(probe.remote && c.remote) && km > probe.max_km.min(c.max_km) {
+                            continue;
+                        }
+                        if exclusions.contains(jobseeker, h) || near.binary_search(&h).is_ok() {
+                            continue;
+                        }
+                        scored += 1;
+                        // Not within two ties (those were scored above): closeness is exactly 0.
+                        let components = ctx.components(j, &self.arenas.view(c), km, 0.0);
+                        top.offer(h, components.total(&ctx.weights));
                     }
                 }
             }
@@ -777,10 +965,32 @@ impl Ord for Open {
     }
 }
 
+/// Where a helper sits in the tree before space: the SIC division of their
+/// first sector (a section-only code sorts after every division of its
+/// section; no sector sorts last).
+fn sector_key(data: &Dataset, helper: PersonIdx) -> u32 {
+    let taxonomy = &data.taxonomy;
+    match data.person(helper).sectors.first() {
+        Some(&code) => match taxonomy.ancestor_at(code, SicLevel::Division) {
+            Some(division) => u32::from(division.0),
+            None => u32::from(code.0) + u32::from(u16::MAX),
+        },
+        None => u32::MAX,
+    }
+}
+
+/// Builds the subtree over `order[start..end]` and returns its node id.
+///
+/// The upper levels split helpers by [`sector_key`], so that a node below
+/// them holds one SIC division and its summary can rule out whole sectors;
+/// the levels below split space (the widest axis at the median), so that
+/// nodes are local. Both make bounds tight; neither affects correctness,
+/// since every bound holds for any grouping.
 fn build_node(
     nodes: &mut Vec<Node>,
     order: &mut [PersonIdx],
     points: &[[f64; 3]],
+    keys: &[u32],
     start: usize,
     end: usize,
     leaf_summary: &dyn Fn(PersonIdx) -> Summary,
@@ -794,22 +1004,34 @@ fn build_node(
         }
     } else {
         let slice = &mut order[start..end];
-        let mut lo = [f64::INFINITY; 3];
-        let mut hi = [f64::NEG_INFINITY; 3];
-        for h in slice.iter() {
-            let p = points[h.0 as usize];
-            for axis in 0..3 {
-                lo[axis] = lo[axis].min(p[axis]);
-                hi[axis] = hi[axis].max(p[axis]);
+        let key = |h: &PersonIdx| keys[h.0 as usize];
+        let mixed = slice.iter().any(|h| key(h) != key(&slice[0]));
+        let mid = if mixed {
+            // Split between two sector groups, at the boundary nearest the middle.
+            slice.sort_unstable_by_key(|h| (key(h), *h));
+            let half = slice.len() / 2;
+            let boundaries = (1..slice.len()).filter(|&i| key(&slice[i]) != key(&slice[i - 1]));
+            boundaries.min_by_key(|&i| (i.abs_diff(half), i)).unwrap_or(half)
+        } else {
+            let mut lo = [f64::INFINITY; 3];
+            let mut hi = [f64::NEG_INFINITY; 3];
+            for h in slice.iter() {
+                let p = points[h.0 as usize];
+                for axis in 0..3 {
+                    lo[axis] = lo[axis].min(p[axis]);
+                    hi[axis] = hi[axis].max(p[axis]);
+                }
             }
-        }
-        let axis = (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
-        let mid = slice.len() / 2;
-        slice.select_nth_unstable_by(mid, |a, b| {
-            points[a.0 as usize][axis].total_cmp(&points[b.0 as usize][axis]).then(a.cmp(b))
-        });
-        let left = build_node(nodes, order, points, start, start + mid, leaf_summary);
-        let right = build_node(nodes, order, points, start + mid, end, leaf_summary);
+            let axis =
+                (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
+            let half = slice.len() / 2;
+            slice.select_nth_unstable_by(half, |a, b| {
+                points[a.0 as usize][axis].total_cmp(&points[b.0 as usize][axis]).then(a.cmp(b))
+            });
+            half
+        };
+        let left = build_node(nodes, order, points, keys, start, start + mid, leaf_summary);
+        let right = build_node(nodes, order, points, keys, start + mid, end, leaf_summary);
         summary.merge(&nodes[left as usize].summary.clone());
         summary.merge(&nodes[right as usize].summary.clone());
         nodes[id as usize].children = Some((left, right));

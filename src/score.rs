@@ -124,6 +124,39 @@ impl Weights {
     }
 }
 
+/// What scoring reads of a helper: the fields of their [`Person`] and their
+/// employer that a score depends on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HelperView<'a> {
+    /// Sectors worked in, sorted.
+    pub sectors: &'a [SicIdx],
+    /// Experience tags (a mentor's consented experiences, a coach's specialisms), sorted.
+    pub tags: &'a [TagIdx],
+    /// The employer's sectors when it has vacancies; empty otherwise.
+    pub hiring_sectors: &'a [SicIdx],
+    /// Local area.
+    pub area: crate::geo::AreaIdx,
+    /// Weekly slots.
+    pub availability: crate::model::Slots,
+}
+
+impl<'a> HelperView<'a> {
+    /// The view of `helper` in `data`.
+    pub fn of(data: &'a Dataset, helper: &'a Person) -> HelperView<'a> {
+        let hiring_sectors = match helper.employer.map(|e| data.employer(e)) {
+            Some(e) if e.vacancies > 0 => e.sectors.as_slice(),
+            _ => &[],
+        };
+        HelperView {
+            sectors: &helper.sectors,
+            tags: if helper.role == Role::Coach { &helper.specialisms } else { &helper.experiences },
+            hiring_sectors,
+            area: helper.area,
+            availability: helper.availability,
+        }
+    }
+}
+
 /// The five components of a score, each in [0, 1].
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Components {
@@ -355,19 +388,30 @@ impl<'a> ScoreContext<'a> {
     pub fn score(&self, jobseeker: PersonIdx, candidate: PersonIdx) -> Scored {
         let (j, c) = (self.data.person(jobseeker), self.data.person(candidate));
         let km = great_circle_km(j.lat, j.lon, c.lat, c.lon);
-        let shared = self.shared_tags(j, c);
-        let closeness = self.closeness(jobseeker, candidate);
-        let hiring = self.hiring(j, c);
-        let slots = j.availability.intersection(c.availability).len();
-        let smaller = j.availability.len().min(c.availability.len());
-        let components = Components {
-            sector: best_sector_match(&self.data.taxonomy, &j.sectors, &c.sectors).0,
-            locality: locality(km, j.area == c.area),
-            experience: self.experience_share(&j.experiences, shared.into_iter()),
+        let view = HelperView::of(self.data, c);
+        let components = self.components(j, &view, km, self.closeness(jobseeker, candidate));
+        Scored { jobseeker, candidate, score: components.total(&self.weights), components, km }
+    }
+
+    /// The components of a jobseeker with a helper seen through `view`, at
+    /// `km` apart with network `closeness`.
+    ///
+    /// Every score in passiton comes from here, whether the helper's fields
+    /// are read from the dataset ([`ScoreContext::score`]) or from the
+    /// candidate search's packed copy of them, so both give the same bits.
+    pub(crate) fn components(&self, j: &Person, view: &HelperView<'_>, km: f64, closeness: f64) -> Components {
+        let taxonomy = &self.data.taxonomy;
+        let shared = j.experiences.iter().copied().filter(|t| view.tags.binary_search(t).is_ok());
+        let hiring = best_sector_match(taxonomy, &j.sectors, view.hiring_sectors).0;
+        let slots = j.availability.intersection(view.availability).len();
+        let smaller = j.availability.len().min(view.availability.len());
+        Components {
+            sector: best_sector_match(taxonomy, &j.sectors, view.sectors).0,
+            locality: locality(km, j.area == view.area),
+            experience: self.experience_share(&j.experiences, shared),
             network: 1.0 - (1.0 - closeness) * (1.0 - hiring),
             availability: if smaller == 0 { 0.0 } else { f64::from(slots) / f64::from(smaller) },
-        };
-        Scored { jobseeker, candidate, score: components.total(&self.weights), components, km }
+        }
     }
 
     /// The one-line explanation of a scored pair: its strongest reasons first.
@@ -474,6 +518,17 @@ fn tag_phrases(tag: &str) -> (String, String) {
         }
     };
     (both.to_string(), group.to_string())
+}
+
+/// A sector's title in running text, as explanations show it ("human
+/// health activities"): the division's title for finer codes.
+pub fn sector_title(taxonomy: &Taxonomy, code: SicIdx) -> String {
+    sector_words(taxonomy, code)
+}
+
+/// How a lived-experience tag reads after "both …" ("carers", "care leavers").
+pub fn experience_phrase(tag: &str) -> String {
+    tag_phrases(tag).0
 }
 
 fn join_words(words: &[String]) -> String {

@@ -3,8 +3,12 @@
 
 pub mod atomic;
 pub mod csv_table;
+pub mod pass_on;
+pub mod peers;
 pub mod read;
+pub mod solver_input;
 pub mod write;
+pub mod write_intros;
 
 pub use read::read_dataset;
 

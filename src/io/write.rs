@@ -175,3 +175,146 @@ pub fn matching_summary(chosen: &crate::matching::Matching, all: &[crate::matchi
 fn round6(value: f64) -> f64 {
     (value * 1e6).round() / 1e6
 }
+
+/// The header of `assign` output.
+pub const ASSIGN_HEADER: [&str; 3] = ["mentee", "mentor", "score"];
+/// The header of `stable` output.
+pub const STABLE_HEADER: [&str; 2] = ["mentee", "mentor"];
+/// The header of `pair` output.
+pub const PAIR_HEADER: [&str; 3] = ["a", "b", "score"];
+
+/// Writes an assignment as SPEC.md's `assign` CSV: one row per matched
+/// mentee with the score of its edge. Indices follow sorted ids, so rows
+/// come out sorted by mentee (each has one mentor).
+///
+/// # Errors
+///
+/// Writing fails.
+pub fn write_assignment(
+    input: &crate::io::solver_input::AssignInput,
+    assignment: &crate::assign::Assignment,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut score_of = vec![0i64; input.problem.n_mentees];
+    for e in &input.problem.edges {
+        if assignment.mentor_of.get(e.mentee as usize) == Some(&Some(e.mentor)) {
+            score_of[e.mentee as usize] = e.score;
+        }
+    }
+    let mut writer = csv_writer(out, &ASSIGN_HEADER)?;
+    for (mentee, mentor) in assignment.mentor_of.iter().enumerate() {
+        if let Some(mentor) = mentor {
+            let score = score_of[mentee].to_string();
+            let row = [input.mentees[mentee].as_str(), input.mentors[*mentor as usize].as_str(), score.as_str()];
+            writer.write_record(row).map_err(csv_error)?;
+        }
+    }
+    writer.flush().map_err(|e| Error::io("<output>", e))
+}
+
+/// The closing JSON line of `assign`: `matched`, `unmatched` (mentees with
+/// no mentor) and the exact integer `total_score`.
+pub fn assignment_summary(
+    input: &crate::io::solver_input::AssignInput,
+    assignment: &crate::assign::Assignment,
+) -> String {
+    serde_json::json!({
+        "matched": assignment.matched,
+        "unmatched": input.problem.n_mentees - assignment.matched,
+        "total_score": assignment.total_score,
+    })
+    .to_string()
+}
+
+/// Writes a stable matching as SPEC.md's `stable` CSV, sorted by mentee.
+///
+/// # Errors
+///
+/// Writing fails.
+pub fn write_stable_matching(
+    input: &crate::io::solver_input::StableInput,
+    matching: &crate::stable::StableMatching,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut writer = csv_writer(out, &STABLE_HEADER)?;
+    for (mentee, mentor) in matching.mentor_of.iter().enumerate() {
+        if let Some(mentor) = mentor {
+            let row = [input.mentees[mentee].as_str(), input.mentors[*mentor as usize].as_str()];
+            writer.write_record(row).map_err(csv_error)?;
+        }
+    }
+    writer.flush().map_err(|e| Error::io("<output>", e))
+}
+
+/// The sum over matched mentees of the rank (1 = first choice) each gave
+/// its mentor: lower is better.
+pub fn mentee_rank_sum(input: &crate::io::solver_input::StableInput, matching: &crate::stable::StableMatching) -> u64 {
+    let mut sum = 0u64;
+    for (list, mentor) in input.problem.mentee_prefs.iter().zip(&matching.mentor_of) {
+        if let Some(mentor) = mentor {
+            sum += list.iter().position(|m| m == mentor).map_or(0, |at| at as u64 + 1);
+        }
+    }
+    sum
+}
+
+/// The closing JSON line of `stable`. Rankings carry no scores, so
+/// `total_score` is the [`mentee_rank_sum`] (lower is better), also given
+/// under that name; `blocking_pairs` is the recounted number of blocking
+/// pairs (0 for a stable matching).
+pub fn stable_summary(
+    input: &crate::io::solver_input::StableInput,
+    matching: &crate::stable::StableMatching,
+    blocking_pairs: usize,
+) -> String {
+    let rank_sum = mentee_rank_sum(input, matching);
+    serde_json::json!({
+        "matched": matching.matched,
+        "unmatched": input.mentees.len() - matching.matched,
+        "total_score": rank_sum,
+        "mentee_rank_sum": rank_sum,
+        "blocking_pairs": blocking_pairs,
+    })
+    .to_string()
+}
+
+/// Writes a pairing as SPEC.md's `pair` CSV: `a < b` by id, rows sorted by
+/// `a` (each id is in at most one pair).
+///
+/// # Errors
+///
+/// Writing fails.
+pub fn write_pairing(
+    input: &crate::io::solver_input::PairInput,
+    pairing: &crate::pair::Pairing,
+    out: &mut dyn Write,
+) -> Result<()> {
+    // The score of each pair, kept at its smaller index.
+    let mut score_of = vec![0i64; input.problem.n];
+    for e in &input.problem.edges {
+        if pairing.mate.get(e.a as usize) == Some(&Some(e.b)) {
+            score_of[e.a.min(e.b) as usize] = e.score;
+        }
+    }
+    let mut writer = csv_writer(out, &PAIR_HEADER)?;
+    for (v, mate) in pairing.mate.iter().enumerate() {
+        // Indices follow sorted ids, so `v < mate` means id(v) < id(mate).
+        if let Some(mate) = mate.filter(|&m| v < m as usize) {
+            let score = score_of[v].to_string();
+            let row = [input.ids[v].as_str(), input.ids[mate as usize].as_str(), score.as_str()];
+            writer.write_record(row).map_err(csv_error)?;
+        }
+    }
+    writer.flush().map_err(|e| Error::io("<output>", e))
+}
+
+/// The closing JSON line of `pair`: `matched` (pairs), `unpaired` (ids in
+/// no pair) and the exact integer `total_score`.
+pub fn pairing_summary(input: &crate::io::solver_input::PairInput, pairing: &crate::pair::Pairing) -> String {
+    serde_json::json!({
+        "matched": pairing.pairs,
+        "unpaired": input.problem.n - 2 * pairing.pairs,
+        "total_score": pairing.total_score,
+    })
+    .to_string()
+}

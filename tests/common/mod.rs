@@ -148,3 +148,15 @@ pub fn population() -> impl Strategy<Value = Dataset> {
     )
         .prop_map(|(specs, ties, excluded, vacancies)| build(&specs, &ties, &excluded, vacancies))
 }
+
+/// As [`population`], with at most `max_people` people: small enough for
+/// brute-force oracles that enumerate pairings.
+pub fn population_up_to(max_people: usize) -> impl Strategy<Value = Dataset> {
+    (
+        prop::collection::vec(spec(), 2..max_people.max(3)),
+        prop::collection::vec((0usize..60, 0usize..60, any::<u8>()), 0..20),
+        prop::collection::vec((0usize..60, 0usize..60), 0..6),
+        [0u32..3, 0u32..3, 0u32..3],
+    )
+        .prop_map(|(specs, ties, excluded, vacancies)| build(&specs, &ties, &excluded, vacancies))
+}
