@@ -124,6 +124,22 @@ fn read_snapshot_names_the_file() {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Any generated population survives a snapshot round trip unchanged.
+    #[test]
+    fn generated_populations_round_trip(seed in any::<u64>(), jobseekers in 0usize..200, mentors in 0usize..60) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = passiton::GenerateConfig { jobseekers, mentors, coaches: 3, employers: 8, seed, region: None };
+        passiton::generate(&config, &dir.path().join("data"), false).unwrap();
+        let data = read_dataset(&dir.path().join("data")).unwrap();
+        let path = dir.path().join("data.snapshot");
+        write_snapshot(&data, &path).unwrap();
+        assert_same(&data, &read_snapshot(&path).unwrap());
+    }
+}
+
+proptest! {
     /// Arbitrary bytes after a valid header never panic the decoder.
     #[test]
     fn arbitrary_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..512)) {

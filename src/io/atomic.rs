@@ -19,6 +19,22 @@ fn parent_of(target: &Path) -> &Path {
     }
 }
 
+/// Gives a finished temporary the permissions of an ordinary output: the
+/// temporary was created private (0600/0700) so that no one could read it
+/// half-written.
+fn set_public(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
 /// Writes a file atomically: `fill` writes into a buffered temporary file,
 /// which is flushed, synced and renamed to `target`.
 ///
@@ -32,6 +48,7 @@ pub fn write_file(target: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>
     let mut writer = BufWriter::with_capacity(1 << 20, temp);
     fill(&mut writer)?;
     let temp = writer.into_inner().map_err(|e| io_err(e.into_error()))?;
+    set_public(temp.path(), 0o644).map_err(io_err)?;
     temp.as_file().sync_all().map_err(io_err)?;
     temp.persist(target).map_err(|e| io_err(e.error))?;
     Ok(())
@@ -68,6 +85,7 @@ pub fn write_dir(target: &Path, overwrite: bool, fill: impl FnOnce(&Path) -> Res
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let temp = tempfile::Builder::new().prefix(".passiton-").tempdir_in(parent).map_err(io_err)?;
     fill(temp.path())?;
+    set_public(temp.path(), 0o755).map_err(io_err)?;
     if existing.is_some() {
         // Move the old directory aside first, so that the rename below cannot
         // fail on a non-empty target, and put it back if the rename fails.
