@@ -86,9 +86,122 @@ enum Command {
         /// optimal (largest total score), stable, greedy or first-free (nearest with room).
         #[arg(long, default_value = "optimal", value_parser = parse_mode)]
         mode: passiton::matching::Mode,
+        /// A previous match output: keep its pairs that still work, change as little as possible
+        /// (optimal mode only).
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// With --previous: how much score a kept pair is worth on top of its own.
+        #[arg(long, default_value_t = passiton::matching::RematchOptions::default().keep_bonus)]
+        keep_bonus: f64,
         /// Write the CSV here instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Optimal assignment on scores you bring: each mentee to at most one mentor, within capacity.
+    ///
+    /// Writes `mentee,mentor,score` rows, then a JSON line with `matched`,
+    /// `unmatched` and `total_score` (exact). The optimum is proved by a
+    /// certificate, checked before anything is written.
+    Assign {
+        /// Edges file with columns `mentee,mentor,score` (integer scores).
+        #[arg(long)]
+        edges: PathBuf,
+        /// Capacities file with columns `id,capacity`; its ids are the mentors.
+        #[arg(long)]
+        capacities: PathBuf,
+        /// First match as many mentees as possible, then maximise the score.
+        #[arg(long)]
+        max_matched: bool,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The mentee-optimal stable matching on rankings you bring.
+    ///
+    /// Writes `mentee,mentor` rows, then a JSON line with `matched`,
+    /// `blocking_pairs` (recounted, always 0) and `total_score`, which is the
+    /// sum of mentee ranks of matched pairs (1 = first choice; lower is
+    /// better), also given as `mentee_rank_sum`.
+    Stable {
+        /// Mentee rankings, columns `mentee,rank,mentor` (rank 1 = best; lists may be incomplete).
+        #[arg(long)]
+        mentee_prefs: PathBuf,
+        /// Mentor rankings, columns `mentor,rank,mentee` (rank 1 = best; lists may be incomplete).
+        #[arg(long)]
+        mentor_prefs: PathBuf,
+        /// Capacities file with columns `id,capacity`; its ids are the mentors.
+        #[arg(long)]
+        capacities: PathBuf,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Maximum-score pairing on a general graph: each id in at most one pair.
+    ///
+    /// Writes `a,b,score` rows with `a < b`, then a JSON line with `matched`
+    /// (pairs), `unpaired` and `total_score` (exact). The optimum is proved
+    /// by a certificate, checked before anything is written.
+    Pair {
+        /// Edges file with columns `a,b,score` (integer scores).
+        #[arg(long)]
+        edges: PathBuf,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// For each jobseeker, the strongest chains of people to employers hiring in a sector they want.
+    ///
+    /// Writes `jobseeker,rank,employer,path,strength,explanation` rows: up to
+    /// k chains to different employers, strongest first; a jobseeker with
+    /// none gets one row with the reason.
+    Intros {
+        /// Data directory or snapshot file.
+        #[arg(long)]
+        data: PathBuf,
+        /// Introductions per jobseeker, each to a different employer.
+        #[arg(long, default_value_t = passiton::intros::DEFAULT_K)]
+        k: usize,
+        /// Most person-to-person ties in a chain, not counting the last person's employment.
+        #[arg(long, default_value_t = passiton::intros::DEFAULT_MAX_HOPS)]
+        max_hops: usize,
+        /// Value ties as "moderately weak is best" (4s(1-s), floored) instead of by strength.
+        #[arg(long)]
+        weak_ties: bool,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Jobseekers paired with each other for mutual support, largest total peer score.
+    ///
+    /// Writes `a,b,score,explanation` rows (`a < b`; an unpaired jobseeker has
+    /// an empty `b` and the reason in `explanation`), then a JSON line with
+    /// `matched` (pairs), `unpaired` and `total_score`. The pairing is exact
+    /// over each jobseeker's candidate peers, proved by a certificate.
+    Peers {
+        /// Data directory or snapshot file.
+        #[arg(long)]
+        data: PathBuf,
+        /// Candidate peers kept per jobseeker.
+        #[arg(long, default_value_t = passiton::peers::DEFAULT_PEERS)]
+        k: usize,
+        /// Nearest feasible peers scored per jobseeker before keeping the best k.
+        #[arg(long, default_value_t = passiton::peers::DEFAULT_POOL)]
+        pool: usize,
+        /// Write the CSV here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A new data directory where people in work who agreed to pass it on are mentors.
+    PassOn {
+        /// Data directory or snapshot file.
+        #[arg(long)]
+        data: PathBuf,
+        /// Directory to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace a non-empty output directory.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a data directory as one versioned, checksummed binary snapshot.
     Snapshot {
@@ -138,6 +251,20 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
+            // Refused input: list every problem so that all can be fixed in
+            // one go; the closing line alone names the first and counts the rest.
+            let refused = err.chain().find_map(|cause| match cause.downcast_ref::<passiton::Error>() {
+                Some(passiton::Error::Input(problems)) => Some(problems),
+                _ => None,
+            });
+            if let Some(problems) = refused.filter(|p| p.problems.len() + p.more > 1) {
+                for problem in &problems.problems {
+                    eprintln!("{problem}");
+                }
+                if problems.more > 0 {
+                    eprintln!("... and {} more problems not listed", problems.more);
+                }
+            }
             eprintln!("passiton: error: {err:#}");
             ExitCode::FAILURE
         }
@@ -163,7 +290,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { data } => validate(&data),
-        Command::Match { scoring, mode, out } => {
+        Command::Match { scoring, mode, previous, keep_bonus, out } => {
+            if previous.is_some() && mode != passiton::matching::Mode::Optimal {
+                anyhow::bail!("--previous works with --mode optimal only");
+            }
             let weights = scoring.weights()?;
             let data = load(&scoring.data)?;
             let ctx = passiton::ScoreContext::new(&data, weights)?;
@@ -171,9 +301,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
             })?;
             let all = with_spinner("matching", || passiton::matching::compare_modes(&ctx, &found))?;
-            let chosen = all.iter().find(|m| m.mode == mode).expect("every mode is compared");
-            write_output(out.as_deref(), |w| passiton::io::write::write_matching(&ctx, chosen, w))?;
-            println!("{}", passiton::io::write::matching_summary(chosen, &all));
+            let Some(previous) = previous else {
+                let chosen = all.iter().find(|m| m.mode == mode).expect("every mode is compared");
+                write_output(out.as_deref(), |w| passiton::io::write::write_matching(&ctx, chosen, w))?;
+                println!("{}", passiton::io::write::matching_summary(chosen, &all));
+                return Ok(ExitCode::SUCCESS);
+            };
+            let before = passiton::io::previous::read_previous_matches(&previous, &data)?;
+            let options = passiton::matching::RematchOptions { keep_bonus };
+            let (matching, mut summary) =
+                with_spinner("rematching", || passiton::matching::rematch(&ctx, &found, &before.pairs, &options))?;
+            summary.ended += before.departed;
+            write_output(out.as_deref(), |w| passiton::io::write::write_matching(&ctx, &matching, w))?;
+            let mut line: serde_json::Value =
+                serde_json::from_str(&passiton::io::write::matching_summary(&matching, &all))?;
+            line["previous"] = serde_json::json!({
+                "kept": summary.kept, "changed": summary.changed, "new": summary.new, "ended": summary.ended,
+            });
+            println!("{line}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Shortlist { scoring, k, exposure, relevance, out } => {
@@ -186,6 +331,86 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let options = passiton::ShortlistOptions { k, exposure, relevance };
             let lists = with_spinner("building shortlists", || passiton::shortlists(&ctx, &found, &options))?;
             write_output(out.as_deref(), |w| passiton::io::write::write_shortlists(&ctx, &lists, w))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Assign { edges, capacities, max_matched, out } => {
+            let input = with_spinner("reading edges", || passiton::io::solver_input::read_assign(&edges, &capacities))?;
+            let options = passiton::assign::AssignOptions { max_matched };
+            let assignment = with_spinner("assigning", || {
+                let assignment = passiton::assign::assign(&input.problem, &options)?;
+                // Cheap next to the solve, and it means no unproven optimum is ever written.
+                passiton::assign::verify(&input.problem, &options, &assignment)?;
+                Ok(assignment)
+            })?;
+            write_output(out.as_deref(), |w| passiton::io::write::write_assignment(&input, &assignment, w))?;
+            println!("{}", passiton::io::write::assignment_summary(&input, &assignment));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stable { mentee_prefs, mentor_prefs, capacities, out } => {
+            let input = with_spinner("reading rankings", || {
+                passiton::io::solver_input::read_stable(&mentee_prefs, &mentor_prefs, &capacities)
+            })?;
+            let (matching, blocking) = with_spinner("matching", || {
+                let matching = passiton::stable::stable_matching(&input.problem)?;
+                let blocking = passiton::stable::blocking_pairs(&input.problem, &matching)?.len();
+                Ok((matching, blocking))
+            })?;
+            if blocking > 0 {
+                anyhow::bail!("internal error: the stable matching has {blocking} blocking pairs");
+            }
+            write_output(out.as_deref(), |w| passiton::io::write::write_stable_matching(&input, &matching, w))?;
+            println!("{}", passiton::io::write::stable_summary(&input, &matching, blocking));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Pair { edges, out } => {
+            let input = with_spinner("reading edges", || passiton::io::solver_input::read_pair(&edges))?;
+            let pairing = with_spinner("pairing", || {
+                let pairing = passiton::pair::max_weight_pairing(&input.problem)?;
+                passiton::pair::verify(&input.problem, &pairing)?;
+                Ok(pairing)
+            })?;
+            write_output(out.as_deref(), |w| passiton::io::write::write_pairing(&input, &pairing, w))?;
+            println!("{}", passiton::io::write::pairing_summary(&input, &pairing));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Intros { data, k, max_hops, weak_ties, out } => {
+            let options = passiton::IntroOptions { k, max_hops, weak_ties };
+            options.validate()?;
+            let data = load(&data)?;
+            let ctx = passiton::ScoreContext::new(&data, passiton::Weights::default())?;
+            let lists = with_spinner("finding introductions", || passiton::intros(&ctx, &options))?;
+            write_output(out.as_deref(), |w| passiton::io::write_intros::write_intros(&ctx, &lists, w))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Peers { data, k, pool, out } => {
+            let data = load(&data)?;
+            let ctx = passiton::ScoreContext::new(&data, passiton::Weights::default())?;
+            let options = passiton::peers::PeerOptions { k, pool, ..passiton::peers::PeerOptions::default() };
+            let result = with_spinner("pairing peers", || passiton::peers::peer_pairs(&ctx, &options))?;
+            write_output(out.as_deref(), |w| passiton::io::peers::write_peer_pairs(&ctx, &result, w))?;
+            println!("{}", passiton::io::peers::peers_summary(&result));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PassOn { data, out, force } => {
+            let summary = with_spinner("passing it on", || passiton::io::pass_on::pass_on(&data, &out, force))
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            // Enough ids to check by eye; the count says how many there are.
+            const SHOWN: usize = 20;
+            let shown = summary.promoted.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+            let more = summary.promoted.len().saturating_sub(SHOWN);
+            println!(
+                "wrote {}: promoted {} jobseeker{} to mentor{}{}{}; added {} mentored connection{}, dropped {} preference{}",
+                out.display(),
+                summary.promoted.len(),
+                if summary.promoted.len() == 1 { "" } else { "s" },
+                if summary.promoted.is_empty() { "" } else { ": " },
+                shown,
+                if more > 0 { format!(" and {more} more") } else { String::new() },
+                summary.connections_added,
+                if summary.connections_added == 1 { "" } else { "s" },
+                summary.preferences_dropped,
+                if summary.preferences_dropped == 1 { "" } else { "s" },
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Snapshot { data, out } => {
@@ -307,10 +532,97 @@ fn demo(out: Option<&Path>) -> Result<ExitCode> {
         "  {} components; the largest holds {} nodes; {} nodes have no tie",
         stats.components, stats.largest_component, stats.isolated
     )?;
+
+    let ctx = passiton::ScoreContext::new(&data, passiton::Weights::default())?;
+    let found = passiton::candidates(&ctx, &passiton::CandidateOptions::default());
+    let options = passiton::ShortlistOptions::default();
+    let lists = passiton::shortlists(&ctx, &found, &options)?;
+    demo_shortlists(&mut stdout, &ctx, &lists, options.k)?;
+
+    let all = passiton::matching::compare_modes(&ctx, &found)?;
+    writeln!(stdout, "\nmatching (each jobseeker to at most one helper, within capacity):")?;
+    writeln!(stdout, "  {:<11} {:>8} {:>12}", "mode", "matched", "total score")?;
+    for m in &all {
+        writeln!(stdout, "  {:<11} {:>8} {:>12.3}", m.mode.as_str(), m.matched, m.total_score())?;
+    }
+    let score_of = |mode| all.iter().find(|m| m.mode == mode).map_or(0.0, |m| m.total_score());
+    let (optimal, first_free) =
+        (score_of(passiton::matching::Mode::Optimal), score_of(passiton::matching::Mode::FirstFree));
+    if first_free > 0.0 {
+        writeln!(
+            stdout,
+            "  optimal gives {:.0}% more total score than first-free, the nearest helper with room",
+            (optimal / first_free - 1.0) * 100.0
+        )?;
+    }
+
     if let Some(out) = out {
-        passiton::write_snapshot(&data, &out.join("sample.snapshot"))
-            .with_context(|| format!("cannot write into {}", out.display()))?;
-        writeln!(stdout, "\nwrote {}", out.join("sample.snapshot").display())?;
+        let optimal = all.iter().find(|m| m.mode == passiton::matching::Mode::Optimal).expect("every mode is compared");
+        passiton::io::atomic::write_dir(out, true, |dir| {
+            passiton::io::atomic::write_file(&dir.join("shortlist.csv"), |w| {
+                passiton::io::write::write_shortlists(&ctx, &lists, w)
+            })?;
+            passiton::io::atomic::write_file(&dir.join("match.csv"), |w| {
+                passiton::io::write::write_matching(&ctx, optimal, w)
+            })?;
+            passiton::io::atomic::write_file(&dir.join("match.json"), |w| {
+                writeln!(w, "{}", passiton::io::write::matching_summary(optimal, &all))
+                    .map_err(|e| passiton::Error::io(dir.join("match.json"), e))
+            })
+        })
+        .with_context(|| format!("cannot write {}", out.display()))?;
+        writeln!(stdout, "\nwrote shortlist.csv, match.csv and match.json to {}", out.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The shortlist part of the demo: summary figures and three example lists.
+fn demo_shortlists(
+    stdout: &mut dyn Write,
+    ctx: &passiton::ScoreContext<'_>,
+    lists: &passiton::Shortlists,
+    k: usize,
+) -> Result<()> {
+    let data = ctx.data;
+    let full = lists.lists.iter().filter(|l| l.options.len() == k).count();
+    let none = lists.lists.iter().filter(|l| l.options.is_empty()).count();
+    let mut scores: Vec<f64> = lists.lists.iter().flat_map(|l| l.options.iter().map(|&(_, s)| s)).collect();
+    scores.sort_by(f64::total_cmp);
+    let median = scores.get(scores.len() / 2).copied().unwrap_or(0.0);
+    let helpers: Vec<usize> = (0..data.people.len()).filter(|&p| data.people[p].role.is_helper()).collect();
+    let shown = helpers.iter().filter(|&&p| lists.exposure[p] > 0).count();
+    let busiest = helpers.iter().map(|&p| (lists.exposure[p], lists.caps[p])).max().unwrap_or((0, 0));
+    writeln!(stdout, "\nshortlists (choose from {k}):")?;
+    writeln!(stdout, "  {full} of {} jobseekers have {k} options; {none} have none", lists.lists.len())?;
+    writeln!(stdout, "  median option score {median:.3}")?;
+    writeln!(
+        stdout,
+        "  {shown} of {} helpers are offered to someone; the most shown is on {} lists (cap {})",
+        helpers.len(),
+        busiest.0,
+        busiest.1
+    )?;
+    let mut examples: Vec<&passiton::Shortlist> = lists.lists.iter().filter(|l| l.options.len() == k).collect();
+    examples.sort_by(|a, b| data.person(a.jobseeker).id.cmp(&data.person(b.jobseeker).id));
+    for list in examples.iter().step_by((examples.len() / 3).max(1)).take(3) {
+        writeln!(stdout, "  {}:", data.person(list.jobseeker).id)?;
+        for (rank, &(helper, _)) in list.options.iter().enumerate() {
+            let scored = ctx.score(list.jobseeker, helper);
+            let who = data.person(helper);
+            writeln!(
+                stdout,
+                "    {}. {} ({}) {:.3}: {}",
+                rank + 1,
+                who.id,
+                who.role.as_str(),
+                scored.score,
+                ctx.explain(&scored)
+            )?;
+        }
+    }
+    if let Some(list) = lists.lists.iter().find(|l| l.options.is_empty()) {
+        let reason = list.reason.as_deref().unwrap_or("no options");
+        writeln!(stdout, "  {}: no options: {reason}", data.person(list.jobseeker).id)?;
+    }
+    Ok(())
 }

@@ -93,7 +93,9 @@ fn scaled(score: f64) -> i64 {
 }
 
 impl Instance {
-    fn new(ctx: &ScoreContext<'_>, found: &Candidates) -> Instance {
+    /// The candidate edges, plus every feasible pair that a jobseeker chose
+    /// in `preferences.csv` or that is in `extra` (previous matches).
+    fn new(ctx: &ScoreContext<'_>, found: &Candidates, extra: &[(PersonIdx, PersonIdx)]) -> Instance {
         let data = ctx.data;
         let rank = &ctx.id_rank;
         let mut helpers: Vec<PersonIdx> = data
@@ -115,6 +117,9 @@ impl Instance {
         let mut chosen: Vec<Vec<PersonIdx>> = vec![Vec::new(); data.people.len()];
         for pref in &data.preferences {
             chosen[pref.person.0 as usize].push(pref.choice);
+        }
+        for &(jobseeker, helper) in extra {
+            chosen[jobseeker.0 as usize].push(helper);
         }
         let edges: Vec<Vec<(u32, i64)>> = order
             .par_iter()
@@ -198,7 +203,7 @@ impl Instance {
 /// A solver refusing its input (only possible for overflowing instances far
 /// beyond national scale).
 pub fn match_jobseekers(ctx: &ScoreContext<'_>, found: &Candidates, mode: Mode) -> Result<Matching> {
-    let instance = Instance::new(ctx, found);
+    let instance = Instance::new(ctx, found, &[]);
     match mode {
         Mode::Optimal => {
             let solution = assign(&instance.problem(ctx), &AssignOptions::default())?;
@@ -311,4 +316,106 @@ pub fn compare_modes(ctx: &ScoreContext<'_>, found: &Candidates) -> Result<Vec<M
 /// Whether a person is someone `match` places (a jobseeker).
 pub fn is_matched_role(role: Role) -> bool {
     role == Role::Jobseeker
+}
+
+/// Options for [`rematch`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RematchOptions {
+    /// The score a kept pair is worth on top of its own: a working pair is
+    /// broken only when moving gains the others more than this, in score
+    /// units (default 0.1, a tenth of the largest possible score).
+    pub keep_bonus: f64,
+}
+
+impl Default for RematchOptions {
+    fn default() -> RematchOptions {
+        RematchOptions { keep_bonus: 0.1 }
+    }
+}
+
+/// How a rematch relates to the previous matching.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RematchSummary {
+    /// Previous pairs kept.
+    pub kept: usize,
+    /// Jobseekers previously matched who now have a different helper.
+    pub changed: usize,
+    /// Jobseekers matched now who were not matched before.
+    pub new: usize,
+    /// Previous pairs that ended: a person left, a hard rule now fails, or
+    /// the jobseeker could not be placed again.
+    pub ended: usize,
+}
+
+/// Rematches with minimal disruption: the optimal matching of the current
+/// data where each still-feasible pair of `previous` is worth
+/// `keep_bonus` more than its score.
+///
+/// Exact: among all matchings within the hard rules and capacities, it
+/// maximises total score plus `keep_bonus` per kept pair, so a working pair
+/// is broken only when that gains the others more than `keep_bonus`. With
+/// unchanged data and a previous optimal matching, nothing changes (the
+/// previous matching is still the unique best, now by a margin).
+///
+/// # Errors
+///
+/// `keep_bonus` negative or not finite; a solver refusing its input.
+pub fn rematch(
+    ctx: &ScoreContext<'_>,
+    found: &Candidates,
+    previous: &[(PersonIdx, PersonIdx)],
+    options: &RematchOptions,
+) -> Result<(Matching, RematchSummary)> {
+    if !(options.keep_bonus.is_finite() && options.keep_bonus >= 0.0) {
+        return Err(crate::Error::Argument("keep bonus must be a non-negative number".into()));
+    }
+    let data = ctx.data;
+    let exclusions = Exclusions::of(data);
+    let still: Vec<(PersonIdx, PersonIdx)> = previous
+        .iter()
+        .copied()
+        .filter(|&(j, h)| data.person(j).role == Role::Jobseeker && check_pair(data, &exclusions, j, h).is_ok())
+        .collect();
+    let instance = Instance::new(ctx, found, &still);
+    let mut problem = instance.problem(ctx);
+    let mut dense_of = vec![u32::MAX; data.people.len()];
+    for (i, j) in instance.jobseekers.iter().enumerate() {
+        dense_of[j.0 as usize] = i as u32;
+    }
+    let mut slot_of = vec![u32::MAX; data.people.len()];
+    for (slot, h) in instance.helpers.iter().enumerate() {
+        slot_of[h.0 as usize] = slot as u32;
+    }
+    let mut kept_edges: Vec<(u32, u32)> =
+        still.iter().map(|&(j, h)| (dense_of[j.0 as usize], slot_of[h.0 as usize])).collect();
+    kept_edges.sort_unstable();
+    let bonus = scaled(options.keep_bonus);
+    for edge in &mut problem.edges {
+        if kept_edges.binary_search(&(edge.mentee, edge.mentor)).is_ok() {
+            edge.score += bonus;
+        }
+    }
+    let solution = assign(&problem, &AssignOptions::default())?;
+    let matching = instance.finish(
+        ctx,
+        Mode::Optimal,
+        &solution.mentor_of,
+        "every candidate's places went to a better overall fit",
+    );
+    let mut before: Vec<(PersonIdx, PersonIdx)> = previous.to_vec();
+    before.sort_unstable();
+    let mut summary = RematchSummary::default();
+    for (j, now) in &matching.rows {
+        let was = before.binary_search_by_key(j, |&(p, _)| p).ok().map(|at| before[at].1);
+        match (was, now) {
+            (Some(h), Ok(now)) if h == *now => summary.kept += 1,
+            (Some(_), Ok(_)) => summary.changed += 1,
+            (None, Ok(_)) => summary.new += 1,
+            (Some(_), Err(_)) => summary.ended += 1,
+            (None, Err(_)) => {}
+        }
+    }
+    // Pairs whose jobseeker is no longer a jobseeker in the data ended too.
+    summary.ended += before.iter().filter(|&&(j, _)| dense_of[j.0 as usize] == u32::MAX).count();
+    Ok((matching, summary))
 }

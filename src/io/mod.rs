@@ -3,8 +3,10 @@
 
 pub mod atomic;
 pub mod csv_table;
+pub mod intern;
 pub mod pass_on;
 pub mod peers;
+pub mod previous;
 pub mod read;
 pub mod solver_input;
 pub mod write;
