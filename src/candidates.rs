@@ -598,7 +598,6 @@ impl Summary {
     }
 }
 
-
 /// A node of the helper tree: a range of `HelperIndex::order`, its summary
 /// and its two children (none for a leaf).
 struct Node {
@@ -1022,8 +1021,7 @@ fn build_node(
                     hi[axis] = hi[axis].max(p[axis]);
                 }
             }
-            let axis =
-                (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
+            let axis = (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
             let half = slice.len() / 2;
             slice.select_nth_unstable_by(half, |a, b| {
                 points[a.0 as usize][axis].total_cmp(&points[b.0 as usize][axis]).then(a.cmp(b))

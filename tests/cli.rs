@@ -90,7 +90,12 @@ fn output_does_not_depend_on_threads_row_order_or_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let snapshot = dir.path().join("sample.snapshot");
     stdout_of(&["snapshot", "--data", sample.to_str().unwrap(), "--out", snapshot.to_str().unwrap()], "2");
-    for command in [&["shortlist"][..], &["match", "--mode", "optimal"], &["match", "--mode", "stable"], &["match", "--mode", "first-free"]] {
+    for command in [
+        &["shortlist"][..],
+        &["match", "--mode", "optimal"],
+        &["match", "--mode", "stable"],
+        &["match", "--mode", "first-free"],
+    ] {
         let with = |data: &Path, threads: &str| {
             let mut args: Vec<&str> = command.to_vec();
             args.extend(["--data", data.to_str().unwrap()]);
@@ -117,7 +122,8 @@ fn generate_is_deterministic_and_refuses_to_overwrite() {
     let (first, a) = generate("a", "5");
     assert!(first.status.success());
     let (_, b) = generate("b", "5");
-    for file in ["people.csv", "employers.csv", "connections.csv", "exclusions.csv", "preferences.csv", "outcomes.csv"] {
+    for file in ["people.csv", "employers.csv", "connections.csv", "exclusions.csv", "preferences.csv", "outcomes.csv"]
+    {
         assert_eq!(fs::read(a.join(file)).unwrap(), fs::read(b.join(file)).unwrap(), "{file} differs for one seed");
     }
     let (again, _) = generate("a", "6");
