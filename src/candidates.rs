@@ -52,6 +52,10 @@ use crate::taxonomy::{SicLevel, Taxonomy};
 pub const DEFAULT_K: usize = 50;
 /// Helpers per leaf of the search tree.
 const LEAF_SIZE: usize = 16;
+/// Nodes with at most this many helpers split by sector before space: above
+/// it the tree splits by space alone, so a local search touches one region
+/// before it fans out over sectors.
+const SECTOR_SPLIT_BELOW: usize = 4096;
 /// Slack added to every bound so that rounding can never prune a true candidate.
 const BOUND_SLACK: f64 = 1e-9;
 
@@ -326,7 +330,20 @@ pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candida
     let exclusions = Exclusions::of(data);
     let rank = &ctx.id_rank;
     let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
-    let lists = jobseekers.par_iter().map(|&j| index.search(ctx, &exclusions, rank, j, options.k)).collect();
+    // Searching neighbours one after another keeps the same tree nodes in
+    // cache; the results go back to dataset order afterwards, so the order
+    // of work never shows in the output.
+    let mut order: Vec<usize> = (0..jobseekers.len()).collect();
+    order.sort_by_key(|&i| {
+        let p = data.person(jobseekers[i]);
+        (p.area, (p.lat * 100.0) as i32, i)
+    });
+    let found: Vec<(Vec<CandidateEdge>, u64)> =
+        order.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect();
+    let mut lists: Vec<(Vec<CandidateEdge>, u64)> = vec![(Vec::new(), 0); jobseekers.len()];
+    for (i, result) in order.into_iter().zip(found) {
+        lists[i] = result;
+    }
     Candidates::from_lists(jobseekers, lists)
 }
 
@@ -980,10 +997,10 @@ fn sector_key(data: &Dataset, helper: PersonIdx) -> u32 {
 
 /// Builds the subtree over `order[start..end]` and returns its node id.
 ///
-/// The upper levels split helpers by [`sector_key`], so that a node below
-/// them holds one SIC division and its summary can rule out whole sectors;
-/// the levels below split space (the widest axis at the median), so that
-/// nodes are local. Both make bounds tight; neither affects correctness,
+/// The top levels split space (the widest axis at the median) down to
+/// regions of [`SECTOR_SPLIT_BELOW`] helpers; those split by [`sector_key`],
+/// so that a node below holds one SIC division and its summary can rule out
+/// whole sectors; and below that space again, so that nodes are local. Both make bounds tight; neither affects correctness,
 /// since every bound holds for any grouping.
 fn build_node(
     nodes: &mut Vec<Node>,
@@ -1004,7 +1021,7 @@ fn build_node(
     } else {
         let slice = &mut order[start..end];
         let key = |h: &PersonIdx| keys[h.0 as usize];
-        let mixed = slice.iter().any(|h| key(h) != key(&slice[0]));
+        let mixed = slice.len() <= SECTOR_SPLIT_BELOW && slice.iter().any(|h| key(h) != key(&slice[0]));
         let mid = if mixed {
             // Split between two sector groups, at the boundary nearest the middle.
             slice.sort_unstable_by_key(|h| (key(h), *h));
