@@ -8,7 +8,7 @@
 //! | `first-free` | baseline, as people are assigned today: each jobseeker in id order goes to the nearest feasible helper with room |
 //!
 //! Every mode picks only among edges that pass the hard rules (the
-//! candidate edges of [`crate::candidates`], plus any feasible pair a
+//! candidate edges of [`crate::candidates`](mod@crate::candidates), plus any feasible pair a
 //! jobseeker chose in `preferences.csv`), so no mode breaks a hard rule, and
 //! each respects every helper's capacity.
 //!

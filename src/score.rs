@@ -384,7 +384,7 @@ impl<'a> ScoreContext<'a> {
         jobseeker.experiences.iter().copied().filter(|t| theirs.binary_search(t).is_ok()).collect()
     }
 
-    /// Scores a jobseeker with a helper, hard rules aside (see [`crate::candidates`]).
+    /// Scores a jobseeker with a helper, hard rules aside (see [`crate::candidates`](mod@crate::candidates)).
     pub fn score(&self, jobseeker: PersonIdx, candidate: PersonIdx) -> Scored {
         let (j, c) = (self.data.person(jobseeker), self.data.person(candidate));
         let km = great_circle_km(j.lat, j.lon, c.lat, c.lon);
