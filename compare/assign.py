@@ -29,8 +29,10 @@ difference in total score.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -122,18 +124,41 @@ def solve_ortools(n, mentees, mentors, scores, capacities, max_matched):
     return matched, total, t1 - t0, t2 - t1
 
 
+def measured(args):
+    """Runs `args`; returns the finished process, wall seconds and peak RSS in MB
+    (from /usr/bin/time where it exists, else None)."""
+    with tempfile.NamedTemporaryFile("r") as peak:
+        timed = os.path.exists("/usr/bin/time")
+        prefix = ["/usr/bin/time", "-f", "%M", "-o", peak.name] if timed else []
+        t0 = time.perf_counter()
+        done = subprocess.run(prefix + args, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        text = peak.read().strip().splitlines()
+    mb = int(text[-1]) / 1024 if timed and text and text[-1].isdigit() else None
+    return done, wall, mb
+
+
+def python_peak_mb():
+    """Peak RSS of this Python process so far (interpreter, instance and reference solver)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def table_row(*cells):
+    """One row of BENCHMARKS.md's table, for compare/run_all.sh."""
+    print("TABLE " + "\t".join(str(c) for c in cells))
+
+
 def run_binary(edges, caps, max_matched):
     # The command always checks its optimality certificate before writing.
     args = [BINARY, "assign", "--edges", edges, "--capacities", caps]
     if max_matched:
         args.append("--max-matched")
-    t0 = time.perf_counter()
-    done = subprocess.run(args, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
+    done, wall, peak = measured(args)
     if done.returncode != 0:
         raise RuntimeError(f"passiton assign failed: {done.stderr}")
     lines = done.stdout.splitlines()
     summary = json.loads(lines[-1])
+    run_binary.peak_mb = peak
     return summary, lines[1:-1], wall, done.stderr.strip()
 
 
@@ -196,6 +221,10 @@ def perf(data_dir, repeats):
         matched, total, build, solve = solve_ortools(n, *inst, max_matched)
         print(f"OR-Tools   max_matched={max_matched}: build {build:.2f} s, solve {solve:.2f} s, "
               f"matched={matched} total={total}")
+        objective = "max matched, then score" if max_matched else "max score"
+        instance = f"assign {n // 1000}k x {degree} ({objective})"
+        table_row(instance, "OR-Tools SimpleMinCostFlow", f"{solve:.2f} s solve (+ {build:.2f} s build)",
+                  f"{python_peak_mb():.0f} MB (Python process)", f"{matched} matched, total {total}")
         for _ in range(repeats):
             summary, _, wall, _ = run_binary(edges, caps, max_matched)
             same = summary["matched"] == matched if max_matched else True
@@ -203,6 +232,11 @@ def perf(data_dir, repeats):
             print(f"passiton   max_matched={max_matched}: end-to-end {wall:.2f} s "
                   f"(read, solve, verify, write) matched={summary['matched']} total={summary['total_score']} "
                   f"{'equal' if same else 'DIFFERENT'}; ratio to OR-Tools solve {wall / solve:.2f}")
+            peak = run_binary.peak_mb
+            table_row(instance, "passiton assign", f"{wall:.2f} s end to end ({wall / solve:.2f}x OR-Tools solve)",
+                      "n/a" if peak is None else f"{peak:.0f} MB",
+                      f"{summary['matched']} matched, total {summary['total_score']}"
+                      + ("" if same else " (DIFFERENT)"))
 
 
 def main():

@@ -23,6 +23,7 @@ otherwise.
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,9 +67,15 @@ def solve_passiton(binary, edges, workdir):
         f.write("a,b,score\n")
         for a, b, w in edges:
             f.write(f"v{a},v{b},{w}\n")
-    start = time.perf_counter()
-    out = subprocess.run([binary, "pair", "--edges", path], capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    # /usr/bin/time, where it exists, records the command's peak memory.
+    with tempfile.NamedTemporaryFile("r") as peak:
+        timed = os.path.exists("/usr/bin/time")
+        prefix = ["/usr/bin/time", "-f", "%M", "-o", peak.name] if timed else []
+        start = time.perf_counter()
+        out = subprocess.run(prefix + [binary, "pair", "--edges", path], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        text = peak.read().strip().splitlines()
+    solve_passiton.peak_mb = int(text[-1]) / 1024 if timed and text and text[-1].isdigit() else None
     if out.returncode != 0:
         sys.exit(f"passiton pair failed: {out.stderr.strip()}")
     lines = out.stdout.strip().splitlines()
@@ -118,6 +125,7 @@ def solve_rustworkx(n, edges):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the performance instance (well under a minute)")
+    parser.add_argument("--perf-only", action="store_true", help="only the performance instance")
     parser.add_argument("--bin", default=BIN_DEFAULT, help="passiton binary (default: $PASSITON_BIN or target/release/passiton)")
     args = parser.parse_args()
     quick, binary = args.quick, args.bin
@@ -134,6 +142,8 @@ def main():
         (10000, 50000, 3, 7, False),
         (10000, 50000, 1000, 8, False),
     ]
+    if args.perf_only:
+        cases = []
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         for n, m, max_score, seed, with_nx in cases:
@@ -159,6 +169,14 @@ def main():
             print(f"     passiton  total {ours} ({pairs} pairs): {wall:.3f}s end to end (read, solve, verify, write)")
             print(f"     rustworkx total {theirs}: max_weight_matching {rx_time:.3f}s (solve only)")
             print(f"     ratio rustworkx solve / passiton end to end: {rx_time / wall:.1f}x")
+            peak = solve_passiton.peak_mb
+            name = f"pair {n:,} vertices, {m:,} edges"
+            print("TABLE " + "\t".join([name, "passiton pair", f"{wall:.2f} s end to end",
+                                         "n/a" if peak is None else f"{peak:.0f} MB",
+                                         f"{pairs} pairs, total {ours}"]))
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print("TABLE " + "\t".join([name, "rustworkx max_weight_matching", f"{rx_time:.2f} s solve",
+                                         f"{peak_mb:.0f} MB (Python process)", f"total {theirs}"]))
     if failures:
         print(f"{failures} mismatches")
         sys.exit(1)

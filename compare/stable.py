@@ -30,6 +30,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -102,9 +103,15 @@ def run_binary(binary, paths):
         "--mentor-prefs", paths["mentor_prefs"],
         "--capacities", paths["capacities"],
     ]
-    start = time.perf_counter()
-    out = subprocess.run(args, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+    # /usr/bin/time, where it exists, records the command's peak memory.
+    with tempfile.NamedTemporaryFile("r") as peak:
+        timed = os.path.exists("/usr/bin/time")
+        prefix = ["/usr/bin/time", "-f", "%M", "-o", peak.name] if timed else []
+        start = time.perf_counter()
+        out = subprocess.run(prefix + args, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        text = peak.read().strip().splitlines()
+    run_binary.peak_mb = int(text[-1]) / 1024 if timed and text and text[-1].isdigit() else None
     if out.returncode != 0:
         sys.exit(f"binary failed: {out.stderr.strip()}")
     lines = out.stdout.splitlines()
@@ -190,17 +197,43 @@ def check(args):
     return 1 if failures else 0
 
 
+def table_row(*cells):
+    """One row of BENCHMARKS.md's table, for compare/run_all.sh."""
+    print("TABLE " + "\t".join(str(c) for c in cells))
+
+
 def perf(args):
     os.makedirs(args.perf, exist_ok=True)
-    rng = random.Random(args.seed)
-    t = time.perf_counter()
-    instance = make_instance(rng, 50_000, 1_000, 30, ragged=False)
-    paths = write_files(args.perf, instance)
-    print(f"wrote {args.perf} in {time.perf_counter() - t:.1f} s")
-    for _ in range(args.repeat):
-        ours, summary, wall, _ = run_binary(args.bin, paths)
-        print(f"end-to-end {wall:.3f} s, matched {summary['matched']}, blocking {summary['blocking_pairs']}, "
-              f"mentee rank sum {summary['mentee_rank_sum']}")
+    sizes = [(50_000, 1_000, 30)]
+    if args.reference:
+        sizes.append((args.reference_mentees, args.reference_mentees // 50, 30))
+    for n, m, k in sizes:
+        rng = random.Random(args.seed)
+        t = time.perf_counter()
+        instance = make_instance(rng, n, m, k, ragged=False)
+        directory = os.path.join(args.perf, f"n{n}_m{m}_k{k}")
+        os.makedirs(directory, exist_ok=True)
+        paths = write_files(directory, instance)
+        print(f"wrote {directory} in {time.perf_counter() - t:.1f} s")
+        name = f"stable {n:,} x {m:,}, k = {k}"
+        for _ in range(args.repeat):
+            ours, summary, wall, _ = run_binary(args.bin, paths)
+            print(f"end-to-end {wall:.3f} s, matched {summary['matched']}, blocking {summary['blocking_pairs']}, "
+                  f"mentee rank sum {summary['mentee_rank_sum']}")
+        peak = run_binary.peak_mb
+        table_row(name, "passiton stable", f"{wall:.2f} s end to end", "n/a" if peak is None else f"{peak:.0f} MB",
+                  f"{summary['matched']} matched, rank sum {summary['mentee_rank_sum']}, "
+                  f"{summary['blocking_pairs']} blocking")
+        if (n, m, k) != sizes[0]:
+            t = time.perf_counter()
+            theirs = solve_with_package(instance)
+            took = time.perf_counter() - t
+            rank_sum = sum(instance[0][e].index(mentor) + 1 for e, mentor in theirs)
+            same = "identical" if theirs == ours else "DIFFERENT"
+            print(f"matching package: {took:.2f} s, matched {len(theirs)}, rank sum {rank_sum}, {same}")
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            table_row(name, "matching HospitalResident", f"{took:.2f} s solve", f"{peak_mb:.0f} MB (Python process)",
+                      f"{len(theirs)} matched, rank sum {rank_sum} ({same})")
     return 0
 
 
@@ -212,6 +245,10 @@ def main():
     parser.add_argument("--seeds", type=int, default=2, help="number of seeds")
     parser.add_argument("--perf", metavar="DIR", help="write the 50,000-mentee instance to DIR and time the binary")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs with --perf")
+    parser.add_argument("--reference", action="store_true",
+                        help="with --perf, also time the matching package at a size it finishes")
+    parser.add_argument("--reference-mentees", type=int, default=2_000,
+                        help="mentees of the --reference instance (mentors = mentees / 50, k = 30)")
     args = parser.parse_args()
     if not os.path.exists(args.bin):
         sys.exit(f"{args.bin} not found: build first with cargo build --release")

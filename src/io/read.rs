@@ -9,13 +9,13 @@
 //! Lived-experience tags of people who did not consent are checked for form
 //! and then dropped here: nothing after this module can see them.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use crate::error::{Problem, Result};
 use crate::geo::{AreaIdx, Areas};
 use crate::io::csv_table::{Column, ProblemLog, Table, list_items, optional, quoted, required};
+use crate::io::intern::{IdHashBuilder, Interner as IdInterner};
 use crate::model::{
     Connection, ConnectionKind, Dataset, Date, Employer, EmployerIdx, Exclusion, Language, Outcome, OutcomeKind,
     Person, PersonIdx, Preference, Role, SkillIdx, Slots, TagIdx,
@@ -130,6 +130,11 @@ pub fn read_dataset(dir: &Path) -> Result<Dataset> {
     reader.finish()
 }
 
+/// A `HashMap` with the fast unkeyed hash of [`crate::io::intern`]: keys
+/// are ids and dense indices from the user's own files, not adversarial
+/// input, and SipHash was a large share of loading a big directory.
+type HashMap<K, V> = std::collections::HashMap<K, V, IdHashBuilder>;
+
 /// Interns strings to dense indices in first-seen order; [`Interner::sorted`]
 /// later renumbers them in string order so that indices never depend on row order.
 #[derive(Default)]
@@ -164,23 +169,45 @@ impl Interner {
 }
 
 /// The ids one file defined, for references from other files.
+///
+/// Every id is looked up once per relation row that names it (millions in a
+/// large directory), so ids live in an [`IdInterner`], whose table keeps
+/// short ids inline: one cache miss per lookup.
 struct KnownIds<I> {
-    /// Accepted ids, with their index and line.
-    known: HashMap<String, (I, u64)>,
-    /// Ids whose row was refused, with their line.
-    refused: HashMap<String, u64>,
+    /// Every id defined, accepted or refused; an id is defined once, since
+    /// a repeated id is reported and not defined again.
+    ids: IdInterner,
+    /// Per interned id: its index if its row was accepted (`None` if
+    /// refused), and the line that defined it.
+    defined: Vec<(Option<I>, u64)>,
     /// Whether the file could not be read at all (missing, or its header refused).
     unreadable: bool,
 }
 
-impl<I> KnownIds<I> {
+impl<I: Copy> KnownIds<I> {
     fn new() -> KnownIds<I> {
-        KnownIds { known: HashMap::new(), refused: HashMap::new(), unreadable: false }
+        KnownIds { ids: IdInterner::default(), defined: Vec::new(), unreadable: false }
     }
 
     /// The line an id was first defined on, accepted or refused.
     fn first_line(&self, id: &str) -> Option<u64> {
-        self.known.get(id).map(|&(_, line)| line).or_else(|| self.refused.get(id).copied())
+        self.ids.get(id).map(|at| self.defined[at as usize].1)
+    }
+
+    /// How `id` was defined: `Some(Some(index))` if accepted, `Some(None)`
+    /// if its row was refused, `None` if never defined.
+    fn lookup(&self, id: &str) -> Option<Option<I>> {
+        self.ids.get(id).map(|at| self.defined[at as usize].0)
+    }
+
+    /// Defines `id` on `line`, accepted with `index` or refused (`None`).
+    /// Callers define an id only after [`KnownIds::first_line`] found it
+    /// new; an id beyond the interner's capacity (over four billion) is
+    /// left undefined.
+    fn define(&mut self, id: &str, index: Option<I>, line: u64) {
+        if self.ids.intern(id).is_some() {
+            self.defined.push((index, line));
+        }
     }
 }
 
@@ -250,12 +277,12 @@ impl DatasetReader {
                 continue;
             }
             if !ok {
-                self.employer_ids.refused.insert(id.to_string(), line);
+                self.employer_ids.define(id, None, line);
                 continue;
             }
             let (Some(area), Some((lat, lon)), Some(vacancies)) = (area, location, vacancies) else { continue };
             let idx = EmployerIdx(self.employers.len() as u32);
-            self.employer_ids.known.insert(id.to_string(), (idx, line));
+            self.employer_ids.define(id, Some(idx), line);
             self.employers.push(Employer {
                 id: id.to_string(),
                 name: if name.is_empty() { id.to_string() } else { name.to_string() },
@@ -286,8 +313,6 @@ impl DatasetReader {
         const EMPLOYER: usize = 14;
         const SPECIALISMS: usize = 15;
         const PASS_IT_ON: usize = 16;
-        let mut experiences = Vec::new();
-        let mut specialisms = Vec::new();
         while t.next_row(&mut self.log) {
             let mut row = RowCheck::new(t, &mut self.log);
             let id = row.id(ID, "id");
@@ -307,8 +332,7 @@ impl DatasetReader {
             let location = row.location(LAT, LON, area, &self.areas);
             let sectors = row.sectors(SECTORS, "sectors", &self.taxonomy);
             let skills: Vec<SkillIdx> = list_items(t.get(SKILLS)).map(|s| SkillIdx(self.skills.intern(s))).collect();
-            experiences.clear();
-            row.tags(EXPERIENCES, "experiences", &mut experiences);
+            row.tags(EXPERIENCES, "experiences");
             let consent = row.yes_no(CONSENT, "consent").unwrap_or(false);
             let languages = row.languages(LANGUAGES, "languages");
             let availability = row.slots(AVAILABILITY, "availability");
@@ -320,8 +344,7 @@ impl DatasetReader {
                 _ => 0,
             };
             let capacity = row.count(CAPACITY, "capacity", default_capacity);
-            specialisms.clear();
-            row.tags(SPECIALISMS, "specialisms", &mut specialisms);
+            let n_specialisms = row.tags(SPECIALISMS, "specialisms");
             let pass_it_on = row.yes_no(PASS_IT_ON, "pass_it_on").unwrap_or(false);
             let employer_id = t.get(EMPLOYER);
             if let Some(role) = role {
@@ -332,7 +355,7 @@ impl DatasetReader {
                 };
                 only("capacity", "mentors and coaches", role.is_helper(), !t.get(CAPACITY).is_empty(), &mut row);
                 only("employer", "mentors", role == Role::Mentor, !employer_id.is_empty(), &mut row);
-                only("specialisms", "coaches", role == Role::Coach, !specialisms.is_empty(), &mut row);
+                only("specialisms", "coaches", role == Role::Coach, n_specialisms > 0, &mut row);
                 only("pass_it_on", "jobseekers", role == Role::Jobseeker, pass_it_on, &mut row);
             }
             let employer = if employer_id.is_empty() {
@@ -348,7 +371,7 @@ impl DatasetReader {
                 continue;
             }
             if !ok {
-                self.person_ids.refused.insert(id.to_string(), line);
+                self.person_ids.define(id, None, line);
                 continue;
             }
             let (
@@ -363,19 +386,21 @@ impl DatasetReader {
             else {
                 continue;
             };
-            let intern_all = |tags: &[String], interner: &mut Interner| -> Vec<TagIdx> {
-                tags.iter().map(|tag| TagIdx(interner.intern(tag) as u16)).collect()
+            // Every tag of an accepted row passed `RowCheck::tags`, so the
+            // fields are split again here rather than copied out per tag.
+            let intern_all = |tags: &str, interner: &mut Interner| -> Vec<TagIdx> {
+                list_items(tags).map(|tag| TagIdx(interner.intern(tag) as u16)).collect()
             };
             // Unconsented experiences stop here: they were checked for form
             // above, but are neither interned nor stored.
-            let experiences = if consent { intern_all(&experiences, &mut self.tags) } else { Vec::new() };
-            let specialisms = intern_all(&specialisms, &mut self.tags);
+            let experiences = if consent { intern_all(t.get(EXPERIENCES), &mut self.tags) } else { Vec::new() };
+            let specialisms = intern_all(t.get(SPECIALISMS), &mut self.tags);
             if self.tags.names.len() > usize::from(u16::MAX) {
                 self.log.push(t.problem("experiences", "more than 65535 distinct experience tags"));
                 continue;
             }
             let idx = PersonIdx(self.people.len() as u32);
-            self.person_ids.known.insert(id.to_string(), (idx, line));
+            self.person_ids.define(id, Some(idx), line);
             self.people.push(Person {
                 id: id.to_string(),
                 role,
@@ -420,7 +445,7 @@ impl DatasetReader {
     }
 
     fn read_connections(&mut self, t: &mut Table) {
-        let mut seen: HashMap<(PersonIdx, PersonIdx, ConnectionKind), u64> = HashMap::new();
+        let mut seen: HashMap<(PersonIdx, PersonIdx, ConnectionKind), u64> = HashMap::default();
         while t.next_row(&mut self.log) {
             let mut ok = true;
             let a = self.person_ref(t, "a", t.get(0), &mut ok);
@@ -462,7 +487,7 @@ impl DatasetReader {
     }
 
     fn read_exclusions(&mut self, t: &mut Table) {
-        let mut seen: HashMap<(PersonIdx, PersonIdx), u64> = HashMap::new();
+        let mut seen: HashMap<(PersonIdx, PersonIdx), u64> = HashMap::default();
         while t.next_row(&mut self.log) {
             let mut ok = true;
             let a = self.person_ref(t, "a", t.get(0), &mut ok);
@@ -492,8 +517,8 @@ impl DatasetReader {
     fn read_preferences(&mut self, t: &mut Table) {
         // (person, rank) and (person, choice) must each be unique; ranks per
         // person must run 1..n, checked once all rows are in.
-        let mut by_rank: HashMap<(PersonIdx, u32), u64> = HashMap::new();
-        let mut by_choice: HashMap<(PersonIdx, PersonIdx), u64> = HashMap::new();
+        let mut by_rank: HashMap<(PersonIdx, u32), u64> = HashMap::default();
+        let mut by_choice: HashMap<(PersonIdx, PersonIdx), u64> = HashMap::default();
         let mut lines: Vec<(Preference, u64)> = Vec::new();
         // People with a refused preference row: their ranks cannot be checked for gaps.
         let mut incomplete: Vec<PersonIdx> = Vec::new();
@@ -743,15 +768,18 @@ impl<'t, 'l> RowCheck<'t, 'l> {
         sectors
     }
 
-    /// Experience and specialism tags: lower-case letters, digits, `_` and `-`.
-    fn tags(&mut self, at: usize, column: &str, out: &mut Vec<String>) {
+    /// Experience and specialism tags: lower-case letters, digits, `_` and
+    /// `-`. Returns how many tags are well formed.
+    fn tags(&mut self, at: usize, column: &str) -> usize {
+        let mut good = 0;
         for tag in list_items(self.table.get(at)) {
             if tag.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_' || c == b'-') {
-                out.push(tag.to_string());
+                good += 1;
             } else {
                 self.fail(column, format!("{} is not a tag (use lower-case letters, digits and _)", quoted(tag)));
             }
         }
+        good
     }
 
     fn yes_no(&mut self, at: usize, column: &str) -> Option<bool> {
@@ -867,11 +895,12 @@ impl<'t, 'l> RowCheck<'t, 'l> {
     /// reported again, since its problem is already listed, but the row
     /// still fails.
     fn reference<I: Copy>(&mut self, id: &str, column: &str, ids: &KnownIds<I>, kind: IdRef) -> Option<I> {
-        if let Some(&(idx, _)) = ids.known.get(id) {
+        let defined = ids.lookup(id);
+        if let Some(Some(idx)) = defined {
             return Some(idx);
         }
         self.ok = false;
-        if ids.unreadable || ids.refused.contains_key(id) {
+        if ids.unreadable || defined.is_some() {
             return None;
         }
         let file = match kind {
