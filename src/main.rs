@@ -212,6 +212,34 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The whole batch job: candidates, shortlists, optimal and stable matches, peers, introductions.
+    ///
+    /// Writes into DIR, which appears whole or not at all: `shortlist.csv`,
+    /// `match.csv` (optimal), `match_stable.csv`, `peers.csv`, `intros.csv`
+    /// (each as its own command writes it, with default options);
+    /// `summary.json` (the `match` line comparing every mode, the `peers`
+    /// line and counts); and `run.json` (per stage: wall time in seconds,
+    /// peak resident memory of the process so far, or null where the system
+    /// cannot tell, and the number of items made; the thread count, the
+    /// input and the passiton version).
+    ///
+    /// The same input gives byte-identical CSV files and `summary.json`;
+    /// `run.json` holds timings, so it differs from run to run.
+    Run {
+        /// Data directory or snapshot file.
+        #[arg(long)]
+        data: PathBuf,
+        /// Directory to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// JSON object of component weights (sector, locality, experience, network, availability)
+        /// for shortlists and matches.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+        /// Replace a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Options shared by every command that scores pairs.
@@ -424,6 +452,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run { data, out, weights, force } => {
+            let scoring = Scoring { data, weights, candidates: passiton::candidates::DEFAULT_K };
+            batch_run(&scoring, &out, force)
+        }
     }
 }
 
@@ -556,6 +588,8 @@ fn demo(out: Option<&Path>) -> Result<ExitCode> {
         )?;
     }
 
+    demo_network_ideas(&mut stdout, &ctx)?;
+
     if let Some(out) = out {
         let optimal = all.iter().find(|m| m.mode == passiton::matching::Mode::Optimal).expect("every mode is compared");
         passiton::io::atomic::write_dir(out, true, |dir| {
@@ -574,6 +608,67 @@ fn demo(out: Option<&Path>) -> Result<ExitCode> {
         writeln!(stdout, "\nwrote shortlist.csv, match.csv and match.json to {}", out.display())?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's peer pairs, a warm introduction and a pass-it-on step.
+fn demo_network_ideas(stdout: &mut dyn Write, ctx: &passiton::ScoreContext<'_>) -> Result<()> {
+    let data = ctx.data;
+    let options = passiton::peers::PeerOptions::default();
+    let peers = passiton::peers::peer_pairs(ctx, &options)?;
+    writeln!(stdout, "\npeer pairs (jobseekers supporting each other):")?;
+    writeln!(
+        stdout,
+        "  {} pairs, {} jobseekers unpaired, total peer score {:.3}",
+        peers.pairs.len(),
+        peers.unpaired.len(),
+        peers.total_micros as f64 / passiton::shortlist::SCORE_SCALE
+    )?;
+    if let Some(best) = peers.pairs.iter().max_by(|x, y| x.score.total_cmp(&y.score)) {
+        let why = passiton::peers::explain_peers(ctx, &options.weights, best);
+        writeln!(
+            stdout,
+            "  e.g. {} and {} ({:.3}): {why}",
+            data.person(best.a).id,
+            data.person(best.b).id,
+            best.score
+        )?;
+    }
+
+    let lists = passiton::intros(ctx, &passiton::IntroOptions::default())?;
+    let with_intro = lists.iter().filter(|l| !l.intros.is_empty()).count();
+    writeln!(stdout, "\nwarm introductions (chains of people to employers hiring in a wanted sector):")?;
+    writeln!(stdout, "  {with_intro} of {} jobseekers have at least one", lists.len())?;
+    // The strongest chain that passes through at least one other person.
+    let strongest = lists
+        .iter()
+        .flat_map(|l| l.intros.iter())
+        .filter(|intro| intro.path.len() > 2)
+        .max_by(|x, y| x.strength.total_cmp(&y.strength).then(y.jobseeker.cmp(&x.jobseeker)));
+    if let Some(intro) = strongest {
+        let path: Vec<&str> = intro.path.iter().map(|p| data.person(*p).id.as_str()).collect();
+        writeln!(
+            stdout,
+            "  e.g. {} > {} ({:.3}): {}",
+            path.join(" > "),
+            data.employer(intro.employer).id,
+            intro.strength,
+            passiton::intros::explain_intro(ctx, intro)
+        )?;
+    }
+
+    let plan = passiton::pass_on::plan_pass_on(data);
+    writeln!(stdout, "\npass it on (people in work who agreed become mentors):")?;
+    writeln!(stdout, "  {} people would become mentors", plan.promotions.len())?;
+    if let Some(first) = plan.promotions.first() {
+        let at = first.employer.map_or_else(|| "their new job".to_string(), |e| data.employer(e).name.clone());
+        writeln!(
+            stdout,
+            "  e.g. {} found work at {at} with help from {}, and will mentor the next person",
+            data.person(first.person).id,
+            data.person(first.helped_by).id
+        )?;
+    }
+    Ok(())
 }
 
 /// The shortlist part of the demo: summary figures and three example lists.
@@ -625,4 +720,202 @@ fn demo_shortlists(
         writeln!(stdout, "  {}: no options: {reason}", data.person(list.jobseeker).id)?;
     }
     Ok(())
+}
+
+/// One timed stage of `run`, as listed in `run.json`.
+struct StageRecord {
+    name: &'static str,
+    seconds: f64,
+    peak_rss_bytes: Option<u64>,
+    items: usize,
+    unit: &'static str,
+}
+
+impl StageRecord {
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "stage": self.name,
+            "seconds": self.seconds,
+            "peak_rss_bytes": self.peak_rss_bytes,
+            "items": self.items,
+            "unit": self.unit,
+        })
+    }
+}
+
+/// The stages of `run` done so far, timed one by one.
+#[derive(Default)]
+struct StageLog {
+    stages: Vec<StageRecord>,
+}
+
+impl StageLog {
+    /// Runs `work` as stage `name` under a spinner and records its wall time,
+    /// the peak memory after it and `count` of what it made (in `unit`s).
+    fn stage<T>(
+        &mut self,
+        name: &'static str,
+        unit: &'static str,
+        work: impl FnOnce() -> passiton::Result<T>,
+        count: impl FnOnce(&T) -> usize,
+    ) -> passiton::Result<T> {
+        let start = std::time::Instant::now();
+        let value = with_spinner(name, work)?;
+        let seconds = start.elapsed().as_secs_f64();
+        self.stages.push(StageRecord { name, seconds, peak_rss_bytes: peak_rss_bytes(), items: count(&value), unit });
+        Ok(value)
+    }
+}
+
+/// The process's peak resident set so far (`VmHWM` in `/proc/self/status`),
+/// or `None` on systems without it. It only grows, so the figure after a
+/// stage bounds the memory of that stage and every stage before it.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Writes `text` as the file `name` in `dir`.
+fn write_text(dir: &Path, name: &str, text: &str) -> passiton::Result<()> {
+    let path = dir.join(name);
+    passiton::io::atomic::write_file(&path, |w| w.write_all(text.as_bytes()).map_err(|e| passiton::Error::io(&path, e)))
+}
+
+/// `run`: every batch stage on one dataset, all outputs written into `out`
+/// in one atomic step, with `run.json` recording what each stage cost.
+fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
+    // Refuse a non-empty target before the work rather than after it; the
+    // atomic directory write checks again when it puts the result in place.
+    if !force {
+        if let Ok(mut entries) = std::fs::read_dir(out) {
+            if entries.next().is_some() {
+                anyhow::bail!("{}: directory is not empty (use --force to replace it)", out.display());
+            }
+        }
+    }
+    let weights = scoring.weights()?;
+    let started = std::time::Instant::now();
+    let mut log = StageLog::default();
+    let data = log
+        .stage("load", "people", || passiton::load_dataset(&scoring.data), |d| d.people.len())
+        .with_context(|| format!("cannot load {}", scoring.data.display()))?;
+    let ctx = log.stage(
+        "score_context",
+        "jobseekers",
+        || passiton::ScoreContext::new(&data, weights),
+        |_| data.role_counts().0,
+    )?;
+    let found = log.stage(
+        "candidates",
+        "candidate_edges",
+        || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
+        |c| c.edges.len(),
+    )?;
+    let lists = log.stage(
+        "shortlist",
+        "options",
+        || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
+        |l| l.lists.iter().map(|l| l.options.len()).sum(),
+    )?;
+    // Each mode is its own stage so that its cost shows; together they give
+    // the comparison line `match` prints.
+    let mut all = Vec::with_capacity(passiton::matching::Mode::ALL.len());
+    for mode in passiton::matching::Mode::ALL {
+        let name = match mode {
+            passiton::matching::Mode::Optimal => "match_optimal",
+            passiton::matching::Mode::Stable => "match_stable",
+            passiton::matching::Mode::Greedy => "match_greedy",
+            passiton::matching::Mode::FirstFree => "match_first_free",
+        };
+        all.push(log.stage(
+            name,
+            "matched",
+            || passiton::matching::match_jobseekers(&ctx, &found, mode),
+            |m| m.matched,
+        )?);
+    }
+    let by_mode = |mode| all.iter().find(|m| m.mode == mode).expect("every mode is run");
+    let (optimal, stable) = (by_mode(passiton::matching::Mode::Optimal), by_mode(passiton::matching::Mode::Stable));
+    let peers = log.stage(
+        "peers",
+        "pairs",
+        || passiton::peers::peer_pairs(&ctx, &passiton::peers::PeerOptions::default()),
+        |p| p.pairs.len(),
+    )?;
+    let intros = log.stage(
+        "intros",
+        "introductions",
+        || passiton::intros(&ctx, &passiton::IntroOptions::default()),
+        |lists| lists.iter().map(|l| l.intros.len()).sum(),
+    )?;
+
+    let (jobseekers, mentors, coaches) = data.role_counts();
+    let summary = serde_json::json!({
+        "match": serde_json::from_str::<serde_json::Value>(&passiton::io::write::matching_summary(optimal, &all))?,
+        "peers": serde_json::from_str::<serde_json::Value>(&passiton::io::peers::peers_summary(&peers))?,
+        "counts": {
+            "jobseekers": jobseekers,
+            "mentors": mentors,
+            "coaches": coaches,
+            "employers": data.employers.len(),
+            "connections": data.connections.len(),
+            "candidate_edges": found.edges.len(),
+            "pairs_scored": found.pairs_scored,
+            "shortlist_options": lists.lists.iter().map(|l| l.options.len()).sum::<usize>(),
+            "jobseekers_without_options": lists.lists.iter().filter(|l| l.options.is_empty()).count(),
+            "introductions": intros.iter().map(|l| l.intros.len()).sum::<usize>(),
+            "jobseekers_with_introductions": intros.iter().filter(|l| !l.intros.is_empty()).count(),
+        },
+    });
+    let summary = serde_json::to_string_pretty(&summary)? + "\n";
+
+    let input = scoring.data.display().to_string();
+    passiton::io::atomic::write_dir(out, force, |dir| {
+        let start = std::time::Instant::now();
+        passiton::io::atomic::write_file(&dir.join("shortlist.csv"), |w| {
+            passiton::io::write::write_shortlists(&ctx, &lists, w)
+        })?;
+        passiton::io::atomic::write_file(&dir.join("match.csv"), |w| {
+            passiton::io::write::write_matching(&ctx, optimal, w)
+        })?;
+        passiton::io::atomic::write_file(&dir.join("match_stable.csv"), |w| {
+            passiton::io::write::write_matching(&ctx, stable, w)
+        })?;
+        passiton::io::atomic::write_file(&dir.join("peers.csv"), |w| {
+            passiton::io::peers::write_peer_pairs(&ctx, &peers, w)
+        })?;
+        passiton::io::atomic::write_file(&dir.join("intros.csv"), |w| {
+            passiton::io::write_intros::write_intros(&ctx, &intros, w)
+        })?;
+        write_text(dir, "summary.json", &summary)?;
+        log.stages.push(StageRecord {
+            name: "write",
+            seconds: start.elapsed().as_secs_f64(),
+            peak_rss_bytes: peak_rss_bytes(),
+            items: 6,
+            unit: "files",
+        });
+        let record = serde_json::json!({
+            "passiton_version": env!("CARGO_PKG_VERSION"),
+            "input": input,
+            "threads": rayon::current_num_threads(),
+            "total_seconds": started.elapsed().as_secs_f64(),
+            "peak_rss_bytes": peak_rss_bytes(),
+            "stages": log.stages.iter().map(StageRecord::to_json).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&record).expect("a JSON value always serialises") + "\n";
+        write_text(dir, "run.json", &text)
+    })
+    .with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote {}: {jobseekers} jobseekers, {} matched (optimal), {} matched (stable), {} peer pairs, {} introductions",
+        out.display(),
+        optimal.matched,
+        stable.matched,
+        peers.pairs.len(),
+        intros.iter().map(|l| l.intros.len()).sum::<usize>()
+    );
+    Ok(ExitCode::SUCCESS)
 }
