@@ -4,46 +4,32 @@
 //! capacities summing to about `1.2 n`, 20 distinct random mentors per mentee,
 //! scores uniform in `0..1000`. Throughput is counted in edges.
 
+mod common;
+
 use std::hint::black_box;
 
+use common::SplitMix64;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use passiton::assign::{AssignOptions, AssignProblem, Edge, assign, greedy};
 
-/// splitmix64: a tiny seeded generator, enough for benchmark inputs.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn instance(n: usize, seed: u64) -> AssignProblem {
-    let mut rng = SplitMix(seed);
+    let mut rng = SplitMix64(seed);
     let m = (n / 60).max(2);
     let degree = 20.min(m);
     let mean = 1.2 * n as f64 / m as f64;
-    let capacities = (0..m).map(|_| 1 + rng.below((2.0 * mean) as u64) as u32).collect();
+    let capacities = (0..m).map(|_| 1 + (rng.next() % (2.0 * mean) as u64) as u32).collect();
     let mut edges = Vec::with_capacity(n * degree);
     let mut chosen = Vec::with_capacity(degree);
     for i in 0..n {
         chosen.clear();
         while chosen.len() < degree {
-            let j = rng.below(m as u64) as u32;
+            let j = (rng.next() % m as u64) as u32;
             if !chosen.contains(&j) {
                 chosen.push(j);
             }
         }
         for &j in &chosen {
-            edges.push(Edge { mentee: i as u32, mentor: j, score: rng.below(1000) as i64 });
+            edges.push(Edge { mentee: i as u32, mentor: j, score: (rng.next() % 1000) as i64 });
         }
     }
     AssignProblem { n_mentees: n, capacities, edges }

@@ -1,33 +1,17 @@
 //! Candidate search and shortlists: the indexed search beside brute force on
 //! the same generated populations, so the ratio is measured in one run.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use passiton::generate::{GenerateConfig, generate};
-use passiton::{
-    CandidateOptions, Dataset, ScoreContext, ShortlistOptions, Weights, candidates, candidates_brute_force,
-};
+mod common;
 
-/// A generated population with the national proportions (745 : 100 : 11 : 20).
-fn population(jobseekers: usize) -> Dataset {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let out = dir.path().join("data");
-    let config = GenerateConfig {
-        jobseekers,
-        mentors: jobseekers * 100 / 745,
-        coaches: (jobseekers * 11 / 745).max(1),
-        employers: (jobseekers * 20 / 745).max(1),
-        seed: 7,
-        region: None,
-    };
-    generate(&config, &out, false).expect("generate");
-    passiton::read_dataset(&out).expect("generated data is valid")
-}
+use common::population;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use passiton::{CandidateOptions, ScoreContext, ShortlistOptions, Weights, candidates, candidates_brute_force};
 
 fn bench_candidates(c: &mut Criterion) {
     let mut group = c.benchmark_group("candidates");
     group.sample_size(10);
     for jobseekers in [2_000, 10_000] {
-        let data = population(jobseekers);
+        let data = population(jobseekers, 7);
         let ctx = ScoreContext::new(&data, Weights::default()).expect("default weights");
         let options = CandidateOptions::default();
         group.throughput(Throughput::Elements(jobseekers as u64));
@@ -45,7 +29,7 @@ fn bench_shortlists(c: &mut Criterion) {
     let mut group = c.benchmark_group("shortlists");
     group.sample_size(10);
     for jobseekers in [2_000, 10_000] {
-        let data = population(jobseekers);
+        let data = population(jobseekers, 7);
         let ctx = ScoreContext::new(&data, Weights::default()).expect("default weights");
         let found = candidates(&ctx, &CandidateOptions::default());
         group.throughput(Throughput::Elements(jobseekers as u64));

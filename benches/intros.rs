@@ -2,32 +2,18 @@
 //! enumeration of every simple path, on the same generated populations, so
 //! the ratio is measured in one run.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use passiton::generate::{GenerateConfig, generate};
-use passiton::intros::{IntroOptions, intros, intros_brute_force};
-use passiton::{Dataset, ScoreContext, Weights};
+mod common;
 
-/// A generated population with the national proportions (745 : 100 : 11 : 20).
-fn population(jobseekers: usize) -> Dataset {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let out = dir.path().join("data");
-    let config = GenerateConfig {
-        jobseekers,
-        mentors: jobseekers * 100 / 745,
-        coaches: (jobseekers * 11 / 745).max(1),
-        employers: (jobseekers * 20 / 745).max(1),
-        seed: 7,
-        region: None,
-    };
-    generate(&config, &out, false).expect("generate");
-    passiton::read_dataset(&out).expect("generated data is valid")
-}
+use common::population;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use passiton::intros::{IntroOptions, intros, intros_brute_force};
+use passiton::{ScoreContext, Weights};
 
 fn bench_intros(c: &mut Criterion) {
     let mut group = c.benchmark_group("intros");
     group.sample_size(10);
     for jobseekers in [2_000, 20_000] {
-        let data = population(jobseekers);
+        let data = population(jobseekers, 7);
         let ctx = ScoreContext::new(&data, Weights::default()).expect("default weights");
         group.throughput(Throughput::Elements(jobseekers as u64));
         for (name, weak_ties) in [("search", false), ("search_weak_ties", true)] {
@@ -49,7 +35,7 @@ fn bench_intros_sizes(c: &mut Criterion) {
     let mut group = c.benchmark_group("intros_by_size");
     group.sample_size(10);
     for jobseekers in [5_000, 50_000] {
-        let data = population(jobseekers);
+        let data = population(jobseekers, 7);
         let ctx = ScoreContext::new(&data, Weights::default()).expect("default weights");
         group.throughput(Throughput::Elements(jobseekers as u64));
         group.bench_with_input(BenchmarkId::from_parameter(jobseekers), &ctx, |b, ctx| {

@@ -1,24 +1,14 @@
 //! Benchmarks of peer pairing: the exact solver against the greedy baseline
 //! on seeded sparse random graphs (five edges per vertex, scores 0..1000).
 
+mod common;
+
 use std::collections::HashSet;
 use std::hint::black_box;
 
+use common::SplitMix64;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use passiton::pair::{PairEdge, PairProblem, greedy_pairing, max_weight_pairing};
-
-/// splitmix64: a tiny, well-mixed, seedable generator (no `rand` needed).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 /// `m` distinct random edges on `n` vertices; the same stream as
 /// `compare_pair.py`, so seed 42 at n = 20 000 is its performance instance.

@@ -2,35 +2,21 @@
 //! exact pairing beside the greedy baseline on the same candidate edges, so
 //! the ratio of the two is measured in one run.
 
+mod common;
+
 use std::hint::black_box;
 
+use common::population;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use passiton::generate::{GenerateConfig, generate};
 use passiton::pair::{greedy_pairing, max_weight_pairing};
 use passiton::peers::{PeerOptions, peer_candidates};
-use passiton::{Dataset, ScoreContext, Weights};
-
-/// A generated population with the national proportions (745 : 100 : 11 : 20).
-fn population(jobseekers: usize) -> Dataset {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let out = dir.path().join("data");
-    let config = GenerateConfig {
-        jobseekers,
-        mentors: jobseekers * 100 / 745,
-        coaches: (jobseekers * 11 / 745).max(1),
-        employers: (jobseekers * 20 / 745).max(1),
-        seed: 11,
-        region: None,
-    };
-    generate(&config, &out, false).expect("generate");
-    passiton::read_dataset(&out).expect("generated data is valid")
-}
+use passiton::{ScoreContext, Weights};
 
 fn bench_peers(c: &mut Criterion) {
     let mut group = c.benchmark_group("peers");
     group.sample_size(10);
     for jobseekers in [2_000usize, 20_000] {
-        let data = population(jobseekers);
+        let data = population(jobseekers, 11);
         let ctx = ScoreContext::new(&data, Weights::default()).expect("default weights");
         let options = PeerOptions::default();
         let found = peer_candidates(&ctx, &options).expect("candidates");

@@ -4,29 +4,14 @@
 //! mentee lists 30 distinct random mentors, each mentor ranks (in random
 //! order) every mentee that listed it, and capacities sum to about `1.2 n`.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Duration;
 
+use common::SplitMix64;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use passiton::stable::{StableProblem, blocking_pairs, prefs_from_scores, stable_matching};
-
-/// SplitMix64: a tiny seeded generator, so instances are the same on every run.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0), by multiply-shift.
-    fn below(&mut self, n: u64) -> u64 {
-        ((self.next() as u128 * n as u128) >> 64) as u64
-    }
-}
 
 fn instance(n_mentees: usize, k: usize, seed: u64) -> StableProblem {
     let mut rng = SplitMix64(seed);

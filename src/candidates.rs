@@ -697,13 +697,7 @@ impl HelperIndex {
         let data = ctx.data;
         let sector_masks = SectorMasks::new(&data.taxonomy);
         let languages = LanguageBits::new(data);
-        let mut order: Vec<PersonIdx> = data
-            .people
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.role.is_helper() && p.capacity > 0)
-            .map(|(i, _)| PersonIdx(i as u32))
-            .collect();
+        let mut order = data.helpers_with_capacity();
         let mut points: Vec<[f64; 3]> = vec![[0.0; 3]; data.people.len()];
         for &h in &order {
             let p = data.person(h);

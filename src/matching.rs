@@ -98,13 +98,7 @@ impl Instance {
     fn new(ctx: &ScoreContext<'_>, found: &Candidates, extra: &[(PersonIdx, PersonIdx)]) -> Instance {
         let data = ctx.data;
         let rank = &ctx.id_rank;
-        let mut helpers: Vec<PersonIdx> = data
-            .people
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.role.is_helper() && p.capacity > 0)
-            .map(|(i, _)| PersonIdx(i as u32))
-            .collect();
+        let mut helpers = data.helpers_with_capacity();
         helpers.sort_by_key(|p| rank[p.0 as usize]);
         let mut slot_of = vec![u32::MAX; data.people.len()];
         for (slot, h) in helpers.iter().enumerate() {

@@ -421,6 +421,13 @@ impl Dataset {
         self.people.iter().enumerate().filter(move |(_, p)| p.role == role).map(|(i, _)| PersonIdx(i as u32))
     }
 
+    /// Mentors and coaches with room for at least one person, in dataset order:
+    /// the only people a jobseeker can be put with.
+    pub fn helpers_with_capacity(&self) -> Vec<PersonIdx> {
+        let helps = |p: &Person| p.role.is_helper() && p.capacity > 0;
+        self.people.iter().enumerate().filter(|(_, p)| helps(p)).map(|(i, _)| PersonIdx(i as u32)).collect()
+    }
+
     /// How many people have each role: (jobseekers, mentors, coaches).
     pub fn role_counts(&self) -> (usize, usize, usize) {
         let count = |role| self.people.iter().filter(|p| p.role == role).count();
