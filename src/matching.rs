@@ -307,11 +307,6 @@ pub fn compare_modes(ctx: &ScoreContext<'_>, found: &Candidates) -> Result<Vec<M
     Mode::ALL.iter().map(|&mode| match_jobseekers(ctx, found, mode)).collect()
 }
 
-/// Whether a person is someone `match` places (a jobseeker).
-pub fn is_matched_role(role: Role) -> bool {
-    role == Role::Jobseeker
-}
-
 /// Options for [`rematch`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RematchOptions {

@@ -354,11 +354,6 @@ impl<'a> ScoreContext<'a> {
         1.0 - miss
     }
 
-    /// How well the helper's employer is hiring in a sector the jobseeker wants.
-    pub fn hiring(&self, jobseeker: &Person, helper: &Person) -> f64 {
-        self.hiring_at(jobseeker, helper.employer).0
-    }
-
     fn hiring_at(&self, jobseeker: &Person, employer: Option<EmployerIdx>) -> (f64, Option<SicIdx>) {
         match employer.map(|e| self.data.employer(e)) {
             Some(e) if e.vacancies > 0 => best_sector_match(&self.data.taxonomy, &jobseeker.sectors, &e.sectors),
