@@ -476,6 +476,10 @@ impl SparseMask {
 /// Masks for every code of the taxonomy.
 struct SectorMasks {
     of_code: Vec<SectorMask>,
+    /// For each code, its own level (0 = class or subclass … 3 = section)
+    /// and the positions of itself and its ancestors within their levels,
+    /// from that level up.
+    levels: Vec<(u8, [u16; 4])>,
 }
 
 impl SectorMasks {
@@ -516,7 +520,46 @@ impl SectorMasks {
                 *parent = parent.union(child);
             }
         }
-        SectorMasks { of_code }
+        let levels = (0..n)
+            .map(|i| {
+                let idx = crate::taxonomy::SicIdx(i as u16);
+                let at = |level| taxonomy.ancestor_at(idx, level).map(|a| position[usize::from(a.0)] as u16);
+                let section = Some(position[usize::from(taxonomy.section_of(idx).0)] as u16);
+                let found = [at(SicLevel::Class), at(SicLevel::Group), at(SicLevel::Division), section];
+                let own = found.iter().position(Option::is_some).unwrap_or(3);
+                (own as u8, found.map(|p| p.unwrap_or(0)))
+            })
+            .collect();
+        SectorMasks { of_code, levels }
+    }
+
+    /// An upper bound, no larger than [`SparseMask::bound`], on the sector
+    /// similarity of a wanted mask with any of `codes`, read from each code's
+    /// own levels rather than a merged mask. A code's mask reaches its
+    /// ancestors and the codes below it; `wanted` reaches a code below a
+    /// helper's code only if it also reaches that code itself, so when it
+    /// misses the code's own level the deepest ancestor it reaches bounds
+    /// the similarity, and when it reaches the code's own level 1 does.
+    fn bound(&self, wanted: &SectorMask, codes: &[crate::taxonomy::SicIdx]) -> f64 {
+        const VALUES: [f64; 4] = [1.0, 0.75, 0.5, 0.25];
+        codes.iter().fold(0.0, |best: f64, code| {
+            let (own, positions) = self.levels[usize::from(code.0)];
+            let reached = (usize::from(own)..4).find(|&level| {
+                let at = usize::from(positions[level]);
+                match level {
+                    0 => wanted.classes.contains(at),
+                    1 => wanted.groups.contains(at),
+                    2 => wanted.divisions.contains(at),
+                    _ => wanted.sections.contains(at),
+                }
+            });
+            let bound = match reached {
+                Some(level) if level == usize::from(own) => 1.0,
+                Some(level) => VALUES[level],
+                None => 0.0,
+            };
+            best.max(bound)
+        })
     }
 
     fn of(&self, codes: &[crate::taxonomy::SicIdx]) -> SectorMask {
@@ -648,6 +691,8 @@ struct Compact {
     area: crate::geo::AreaIdx,
     sectors: (u32, u32),
     tags: (u32, u32),
+    /// The tags as bits (see [`tag_bit`]), for bounds.
+    tag_bits: u64,
     hiring: (u32, u32),
 }
 
@@ -685,6 +730,8 @@ struct Probe {
     /// The non-zero words of the jobseeker's sector mask: a jobseeker wants a
     /// few codes, so testing only these words is much cheaper than the whole mask.
     sectors: SparseMask,
+    /// The jobseeker's whole sector mask, for bounds on single helpers.
+    sector_mask: SectorMask,
     tag_weights: Vec<(u64, f64)>,
     tag_total: f64,
     remote: bool,
@@ -759,6 +806,7 @@ impl HelperIndex {
                     area: p.area,
                     sectors,
                     tags: (tag_start, arenas.tags.len() as u32),
+                    tag_bits: view.tags.iter().fold(0, |acc, &t| acc | tag_bit(t)),
                     hiring,
                 }
             })
@@ -774,6 +822,7 @@ impl HelperIndex {
             languages: self.languages.mask(&j.languages),
             slots: j.availability.0,
             sectors: SparseMask::of(&self.sector_masks.of(&j.sectors)),
+            sector_mask: self.sector_masks.of(&j.sectors),
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
@@ -817,6 +866,41 @@ impl HelperIndex {
                 + w.availability * availability
                 + BOUND_SLACK,
         )
+    }
+
+    /// An upper bound on the score of one feasible helper `c` (with no tie
+    /// to the jobseeker) at `km`: locality and availability exactly,
+    /// experience from tag bits, sector and hiring from each code's levels.
+    /// Far cheaper than scoring, so the many far helpers of an online
+    /// jobseeker that cannot enter the top k are never scored. Summed in the
+    /// order of [`crate::score::Components::total`] from terms no smaller
+    /// than the score's, so it is never below the score.
+    fn helper_bound(&self, ctx: &ScoreContext<'_>, probe: &Probe, c: &Compact, km: f64) -> f64 {
+        let w = &ctx.weights;
+        let range = |(a, b): (u32, u32)| a as usize..b as usize;
+        let sector = self.sector_masks.bound(&probe.sector_mask, &self.arenas.sectors[range(c.sectors)]);
+        let locality = crate::score::locality(km, probe.area == c.area.0);
+        let experience = if probe.tag_total > 0.0 {
+            let shared =
+                probe.tag_weights.iter().filter(|(bit, _)| c.tag_bits & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
+            (shared / probe.tag_total).min(1.0)
+        } else {
+            0.0
+        };
+        let network = if w.network > 0.0 {
+            self.sector_masks.bound(&probe.sector_mask, &self.arenas.sectors[range(c.hiring)])
+        } else {
+            0.0
+        };
+        let shared_slots = (probe.slots & c.slots).count_ones();
+        let smaller = probe.slots.count_ones().min(c.slots.count_ones());
+        let availability = if smaller == 0 { 0.0 } else { f64::from(shared_slots) / f64::from(smaller) };
+        0.0 + w.sector * sector
+            + w.locality * locality
+            + w.experience * experience
+            + w.network * network
+            + w.availability * availability
+            + BOUND_SLACK
     }
 
     fn search(
@@ -883,6 +967,9 @@ impl HelperIndex {
                             continue;
                         }
                         if exclusions.contains(jobseeker, h) || near.binary_search(&h).is_ok() {
+                            continue;
+                        }
+                        if top.threshold().is_some_and(|t| self.helper_bound(ctx, &probe, c, km) < t) {
                             continue;
                         }
                         scored += 1;
