@@ -220,8 +220,8 @@ enum Command {
     /// `summary.json` (the `match` line comparing every mode, the `peers`
     /// line and counts); and `run.json` (per stage: wall time in seconds,
     /// peak resident memory of the process so far, or null where the system
-    /// cannot tell, and the number of items made; the thread count, the
-    /// input and the passiton version).
+    /// cannot tell, in bytes, and the number of items made; the thread
+    /// count, the input and the passiton version).
     ///
     /// The same input gives byte-identical CSV files and `summary.json`;
     /// `run.json` holds timings, so it differs from run to run.
@@ -230,7 +230,7 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
         /// Directory to create.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// JSON object of component weights (sector, locality, experience, network, availability)
         /// for shortlists and matches.
@@ -788,11 +788,14 @@ fn write_text(dir: &Path, name: &str, text: &str) -> passiton::Result<()> {
 fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
     // Refuse a non-empty target before the work rather than after it; the
     // atomic directory write checks again when it puts the result in place.
-    if !force {
-        if let Ok(mut entries) = std::fs::read_dir(out) {
-            if entries.next().is_some() {
-                anyhow::bail!("{}: directory is not empty (use --force to replace it)", out.display());
-            }
+    let existing = std::fs::symlink_metadata(out).ok();
+    if existing.as_ref().is_some_and(|meta| !meta.is_dir()) {
+        anyhow::bail!("{}: exists and is not a directory", out.display());
+    }
+    if existing.is_some() && !force {
+        let mut entries = std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?;
+        if entries.next().is_some() {
+            anyhow::bail!("{}: directory is not empty (use --force to replace it)", out.display());
         }
     }
     let weights = scoring.weights()?;
