@@ -85,7 +85,9 @@ struct Instance {
     helpers: Vec<PersonIdx>,
     /// Per jobseeker (dense, id order): (helper slot, scaled score), helper slots in id order.
     edges: Vec<Vec<(u32, i64)>>,
-    has_candidates: Vec<bool>,
+    /// Why each jobseeker with no feasible helper has none (`None` for the others).
+    /// Worked out once, in parallel: each costs a pass over every helper.
+    no_candidate: Vec<Option<String>>,
 }
 
 fn scaled(score: f64) -> i64 {
@@ -135,8 +137,16 @@ impl Instance {
             })
             .collect();
         let jobseekers: Vec<PersonIdx> = order.iter().map(|&i| found.jobseekers[i]).collect();
-        let has_candidates = edges.iter().map(|l| !l.is_empty()).collect();
-        Instance { jobseekers, helpers, edges, has_candidates }
+        let no_candidate = jobseekers
+            .par_iter()
+            .zip(&edges)
+            .map(|(&j, list)| {
+                list.is_empty().then(|| {
+                    no_candidate_reason(data, &exclusions, j).unwrap_or_else(|| "no feasible mentor or coach".into())
+                })
+            })
+            .collect();
+        Instance { jobseekers, helpers, edges, no_candidate }
     }
 
     fn problem(&self, ctx: &ScoreContext<'_>) -> AssignProblem {
@@ -158,14 +168,7 @@ impl Instance {
     }
 
     /// Turns "helper slot per mentee" into a [`Matching`] with reasons.
-    fn finish(
-        &self,
-        ctx: &ScoreContext<'_>,
-        mode: Mode,
-        mentor_of: &[Option<u32>],
-        unmatched_reason: &str,
-    ) -> Matching {
-        let exclusions = Exclusions::of(ctx.data);
+    fn finish(&self, mode: Mode, mentor_of: &[Option<u32>], unmatched_reason: &str) -> Matching {
         let mut total_micros = 0;
         let mut matched = 0;
         let rows = self
@@ -178,12 +181,7 @@ impl Instance {
                     total_micros += self.score_of(i, slot);
                     (j, Ok(self.helpers[slot as usize]))
                 }
-                None if !self.has_candidates[i] => (
-                    j,
-                    Err(no_candidate_reason(ctx.data, &exclusions, j)
-                        .unwrap_or_else(|| "no feasible mentor or coach".to_string())),
-                ),
-                None => (j, Err(unmatched_reason.to_string())),
+                None => (j, Err(self.no_candidate[i].clone().unwrap_or_else(|| unmatched_reason.to_string()))),
             })
             .collect();
         Matching { mode, rows, matched, total_micros }
@@ -197,29 +195,28 @@ impl Instance {
 /// A solver refusing its input (only possible for overflowing instances far
 /// beyond national scale).
 pub fn match_jobseekers(ctx: &ScoreContext<'_>, found: &Candidates, mode: Mode) -> Result<Matching> {
-    let instance = Instance::new(ctx, found, &[]);
+    solve(ctx, &Instance::new(ctx, found, &[]), mode)
+}
+
+/// Solves one mode on an instance already built.
+fn solve(ctx: &ScoreContext<'_>, instance: &Instance, mode: Mode) -> Result<Matching> {
     match mode {
         Mode::Optimal => {
             let solution = assign(&instance.problem(ctx), &AssignOptions::default())?;
-            Ok(instance.finish(ctx, mode, &solution.mentor_of, "every candidate's places went to a better overall fit"))
+            Ok(instance.finish(mode, &solution.mentor_of, "every candidate's places went to a better overall fit"))
         }
         Mode::Greedy => {
             let solution = greedy(&instance.problem(ctx))?;
-            Ok(instance.finish(ctx, mode, &solution.mentor_of, "every candidate was full when their turn came"))
+            Ok(instance.finish(mode, &solution.mentor_of, "every candidate was full when their turn came"))
         }
         Mode::Stable => {
-            let problem = stable_problem(ctx, &instance);
+            let problem = stable_problem(ctx, instance);
             let solution = stable_matching(&problem)?;
-            Ok(instance.finish(
-                ctx,
-                mode,
-                &solution.mentor_of,
-                "every candidate's places went to people they rank higher",
-            ))
+            Ok(instance.finish(mode, &solution.mentor_of, "every candidate's places went to people they rank higher"))
         }
         Mode::FirstFree => {
-            let mentor_of = first_free(ctx, &instance);
-            Ok(instance.finish(ctx, mode, &mentor_of, "every candidate within reach was full when their turn came"))
+            let mentor_of = first_free(ctx, instance);
+            Ok(instance.finish(mode, &mentor_of, "every candidate within reach was full when their turn came"))
         }
     }
 }
@@ -304,7 +301,8 @@ fn first_free(ctx: &ScoreContext<'_>, instance: &Instance) -> Vec<Option<u32>> {
 ///
 /// As [`match_jobseekers`].
 pub fn compare_modes(ctx: &ScoreContext<'_>, found: &Candidates) -> Result<Vec<Matching>> {
-    Mode::ALL.iter().map(|&mode| match_jobseekers(ctx, found, mode)).collect()
+    let instance = Instance::new(ctx, found, &[]);
+    Mode::ALL.iter().map(|&mode| solve(ctx, &instance, mode)).collect()
 }
 
 /// Options for [`rematch`].
@@ -385,12 +383,8 @@ pub fn rematch(
         }
     }
     let solution = assign(&problem, &AssignOptions::default())?;
-    let matching = instance.finish(
-        ctx,
-        Mode::Optimal,
-        &solution.mentor_of,
-        "every candidate's places went to a better overall fit",
-    );
+    let matching =
+        instance.finish(Mode::Optimal, &solution.mentor_of, "every candidate's places went to a better overall fit");
     let mut before: Vec<(PersonIdx, PersonIdx)> = previous.to_vec();
     before.sort_unstable();
     let mut summary = RematchSummary::default();

@@ -26,6 +26,8 @@
 //! [`crate::candidates::no_candidate_reason`]), or every feasible helper
 //! already at their exposure cap.
 
+use rayon::prelude::*;
+
 use crate::assign::{AssignOptions, AssignProblem, Edge, assign};
 use crate::candidates::{Candidates, Exclusions, no_candidate_reason};
 use crate::error::Result;
@@ -140,9 +142,11 @@ pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &Shortlis
         }
     }
     let exclusions = Exclusions::of(data);
+    // Reasons for an empty list cost a pass over every helper each, so the
+    // lists are finished in parallel (indexed, so order is kept).
     let lists = found
         .jobseekers
-        .iter()
+        .par_iter()
         .zip(chosen)
         .enumerate()
         .map(|(i, (&jobseeker, mut options))| {
