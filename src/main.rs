@@ -25,9 +25,12 @@ struct Cli {
 enum Command {
     /// Run the main job on the bundled sample data and print a summary.
     Demo {
-        /// Also write the sample data's results into this directory.
+        /// Also write the sample data's results into this directory, as `passiton run` does.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace a non-empty output directory.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a synthetic population in the data-directory format.
     Generate {
@@ -301,7 +304,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo { out } => demo(out.as_deref()),
+        Command::Demo { out, force } => demo(out.as_deref(), force),
         Command::Generate { jobseekers, mentors, coaches, employers, seed, region, out, force } => {
             let config = passiton::GenerateConfig { jobseekers, mentors, coaches, employers, seed, region };
             let summary = with_spinner("generating population", || passiton::generate(&config, &out, force))?;
@@ -540,7 +543,7 @@ fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join("sample")
 }
 
-fn demo(out: Option<&Path>) -> Result<ExitCode> {
+fn demo(out: Option<&Path>, force: bool) -> Result<ExitCode> {
     let dir = sample_dir();
     let data = load(&dir)?;
     let mut stdout = std::io::stdout().lock();
@@ -591,21 +594,9 @@ fn demo(out: Option<&Path>) -> Result<ExitCode> {
     demo_network_ideas(&mut stdout, &ctx)?;
 
     if let Some(out) = out {
-        let optimal = all.iter().find(|m| m.mode == passiton::matching::Mode::Optimal).expect("every mode is compared");
-        passiton::io::atomic::write_dir(out, true, |dir| {
-            passiton::io::atomic::write_file(&dir.join("shortlist.csv"), |w| {
-                passiton::io::write::write_shortlists(&ctx, &lists, w)
-            })?;
-            passiton::io::atomic::write_file(&dir.join("match.csv"), |w| {
-                passiton::io::write::write_matching(&ctx, optimal, w)
-            })?;
-            passiton::io::atomic::write_file(&dir.join("match.json"), |w| {
-                writeln!(w, "{}", passiton::io::write::matching_summary(optimal, &all))
-                    .map_err(|e| passiton::Error::io(dir.join("match.json"), e))
-            })
-        })
-        .with_context(|| format!("cannot write {}", out.display()))?;
-        writeln!(stdout, "\nwrote shortlist.csv, match.csv and match.json to {}", out.display())?;
+        writeln!(stdout)?;
+        let scoring = Scoring { data: dir, weights: None, candidates: passiton::candidates::DEFAULT_K };
+        return batch_run(&scoring, out, force);
     }
     Ok(ExitCode::SUCCESS)
 }
