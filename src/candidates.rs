@@ -17,15 +17,21 @@
 //! [`candidates`] returns, for every jobseeker, the `k` feasible helpers with
 //! the highest score (ties broken by id), exactly as scoring every pair
 //! would ([`candidates_brute_force`]) but without scoring most pairs. Helpers
-//! sit in a k-d tree over their positions on the unit sphere; every tree
-//! node carries a summary of the helpers below it (languages, slots, sectors,
-//! experience tags, hiring employers, travel limits, online flags). For a
-//! jobseeker, a node's summary gives an upper bound on the score of anyone
-//! in it, and nodes are opened best bound first until the best unopened
-//! bound falls below the k-th best score found. Helpers one or two ties away
-//! in the network are scored first, directly, because only they can have a
-//! network closeness above zero; for everyone else the network component is
-//! bounded by the hiring part alone.
+//! sit in two trees whose nodes carry a summary of the helpers below them
+//! (position box, languages, slots, sectors, experience tags, hiring
+//! employers, travel limits, areas). The local tree holds every helper and
+//! groups by place first; it answers for pairs within reach. The online tree
+//! holds helpers who meet online and groups by what they offer (sector, then
+//! tags and slots) first; it answers for two online people farther apart than
+//! 50 km and in different areas, whose best matches are mostly far away,
+//! where locality adds almost nothing and place says little about score.
+//! For a jobseeker, a node's summary gives an upper bound on the score of
+//! anyone in it, and the nodes of both trees are opened from one queue, best
+//! bound first, until the best unopened bound falls below the k-th best score
+//! found; a cheaper per-helper bound then spares most helpers the full score.
+//! Helpers one or two ties away in the network are scored first, directly,
+//! because only they can have a network closeness above zero; for everyone
+//! else the network component is bounded by the hiring part alone.
 //!
 //! A purpose-built tree is used rather than a general spatial index crate
 //! because the pruning bound mixes distance with these per-node summaries,
@@ -45,7 +51,7 @@ use rayon::prelude::*;
 
 use crate::geo::{chord_km, chord_to_km, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
-use crate::score::{LOCALITY_DISTANCE_SHARE, LOCALITY_HALF_KM, ScoreContext};
+use crate::score::ScoreContext;
 use crate::taxonomy::{SicLevel, Taxonomy};
 
 /// Default number of candidates kept per jobseeker.
@@ -56,6 +62,10 @@ const LEAF_SIZE: usize = 16;
 /// it the tree splits by space alone, so a local search touches one region
 /// before it fans out over sectors.
 const SECTOR_SPLIT_BELOW: usize = 4096;
+/// Online helpers nearer than this to an online jobseeker are searched in
+/// the local tree with everyone else nearby; past it, locality adds at most
+/// `0.75 × 2^-5` and the online tree's grouping by offer prunes well.
+const ONLINE_NEAR_KM: f64 = 50.0;
 /// Slack added to every bound so that rounding can never prune a true candidate.
 const BOUND_SLACK: f64 = 1e-9;
 
@@ -326,7 +336,8 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
 /// ```
 pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candidates {
     let data = ctx.data;
-    let index = HelperIndex::build(ctx);
+    let local = HelperIndex::build(ctx);
+    let online = HelperIndex::build_online(ctx);
     let exclusions = Exclusions::of(data);
     let rank = &ctx.id_rank;
     let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
@@ -339,7 +350,7 @@ pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candida
         (p.area, (p.lat * 100.0) as i32, i)
     });
     let found: Vec<(Vec<CandidateEdge>, u64)> =
-        order.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect();
+        order.par_iter().map(|&i| search(ctx, &local, &online, &exclusions, rank, jobseekers[i], options.k)).collect();
     let mut lists: Vec<(Vec<CandidateEdge>, u64)> = vec![(Vec::new(), 0); jobseekers.len()];
     for (i, result) in order.into_iter().zip(found) {
         lists[i] = result;
@@ -667,8 +678,25 @@ struct Node {
     summary: Summary,
 }
 
+/// How a [`HelperIndex`] groups its helpers, and which pairs it answers for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    /// Every helper with capacity, grouped by place first: answers for
+    /// pairs within both people's reach. Top levels split space down to
+    /// regions of [`SECTOR_SPLIT_BELOW`] helpers, which split by SIC division.
+    Local,
+    /// Helpers happy to meet online, grouped by what they offer (sector
+    /// class, experience tags, slots) before place: answers for pairs of
+    /// two online people that [`answered_locally`] leaves to it, whom
+    /// distance never rules out. For them the best helpers are mostly far
+    /// away, where locality adds almost nothing, so a grouping by place gives
+    /// no bound that prunes.
+    Online,
+}
+
 /// The k-d tree over helpers with capacity, with per-node summaries.
 pub(crate) struct HelperIndex {
+    layout: Layout,
     order: Vec<PersonIdx>,
     /// What the hard rules need of each helper, parallel to `order`, so that
     /// a leaf is checked from one contiguous run of memory.
@@ -740,11 +768,22 @@ struct Probe {
 }
 
 impl HelperIndex {
+    /// The tree over every helper with capacity, grouped by place.
     pub(crate) fn build(ctx: &ScoreContext<'_>) -> HelperIndex {
+        HelperIndex::build_over(ctx, ctx.data.helpers_with_capacity(), Layout::Local)
+    }
+
+    /// The tree over helpers with capacity who meet online, grouped by what they offer.
+    fn build_online(ctx: &ScoreContext<'_>) -> HelperIndex {
+        let mut helpers = ctx.data.helpers_with_capacity();
+        helpers.retain(|&h| ctx.data.person(h).remote);
+        HelperIndex::build_over(ctx, helpers, Layout::Online)
+    }
+
+    fn build_over(ctx: &ScoreContext<'_>, mut order: Vec<PersonIdx>, layout: Layout) -> HelperIndex {
         let data = ctx.data;
         let sector_masks = SectorMasks::new(&data.taxonomy);
         let languages = LanguageBits::new(data);
-        let mut order = data.helpers_with_capacity();
         let mut points: Vec<[f64; 3]> = vec![[0.0; 3]; data.people.len()];
         for &h in &order {
             let p = data.person(h);
@@ -783,9 +822,17 @@ impl HelperIndex {
             let len = order.len();
             let mut keys = vec![0; data.people.len()];
             for &h in &order {
-                keys[h.0 as usize] = sector_key(data, h);
+                keys[h.0 as usize] = match layout {
+                    Layout::Local => sector_key(data, h),
+                    Layout::Online => offer_key(data, h),
+                };
             }
-            build_node(&mut nodes, &mut order, &points, &keys, 0, len, &leaf_summary);
+            let group_below = match layout {
+                Layout::Local => SECTOR_SPLIT_BELOW,
+                Layout::Online => usize::MAX,
+            };
+            let tree = Tree { points: &points, keys: &keys, group_below, leaf_summary: &leaf_summary };
+            tree.build_node(&mut nodes, &mut order, 0, len);
         }
         let mut arenas = Arenas::default();
         let compact = order
@@ -811,7 +858,7 @@ impl HelperIndex {
                 }
             })
             .collect();
-        HelperIndex { order, compact, arenas, nodes, sector_masks, languages }
+        HelperIndex { layout, order, compact, arenas, nodes, sector_masks, languages }
     }
 
     fn probe(&self, ctx: &ScoreContext<'_>, j: &Person) -> Probe {
@@ -838,13 +885,21 @@ impl HelperIndex {
             return None;
         }
         let km = s.min_km(&probe.point);
-        if km > probe.max_km.min(s.max_km) && !(probe.remote && s.any_remote) {
-            return None;
-        }
-        let w = &ctx.weights;
         let same_area = s.areas.contains(usize::from(probe.area) % 384);
-        let locality = LOCALITY_DISTANCE_SHARE * (-km / LOCALITY_HALF_KM).exp2()
-            + if same_area { 1.0 - LOCALITY_DISTANCE_SHARE } else { 0.0 };
+        let locality = match self.layout {
+            Layout::Local => {
+                let in_reach = km <= probe.max_km.min(s.max_km);
+                let online_near = probe.remote && s.any_remote && (km <= ONLINE_NEAR_KM || same_area);
+                if !in_reach && !online_near {
+                    return None;
+                }
+                crate::score::locality(km, same_area)
+            }
+            // Everyone the online tree answers for is farther than
+            // `ONLINE_NEAR_KM` and in another area.
+            Layout::Online => crate::score::locality(km.max(ONLINE_NEAR_KM), false),
+        };
+        let w = &ctx.weights;
         let experience = if probe.tag_total > 0.0 {
             let shared = probe.tag_weights.iter().filter(|(bit, _)| s.tags & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
             (shared / probe.tag_total).min(1.0)
@@ -903,85 +958,132 @@ impl HelperIndex {
             + BOUND_SLACK
     }
 
-    fn search(
-        &self,
-        ctx: &ScoreContext<'_>,
-        exclusions: &Exclusions,
-        rank: &[u32],
-        jobseeker: PersonIdx,
-        k: usize,
-    ) -> (Vec<CandidateEdge>, u64) {
+    /// Opens one node: queues its children whose bound can still reach the
+    /// top k, or offers its helpers who pass the hard rules to `top`.
+    /// Returns how many pairs it scored.
+    fn open(&self, at: Open, search: &mut Search<'_, '_>, queue: &mut BinaryHeap<Open>) -> u64 {
+        let Search { ctx, exclusions, jobseeker, near, probe, top } = search;
+        let node = &self.nodes[at.node as usize];
+        if let Some((left, right)) = node.children {
+            for child in [left, right] {
+                if let Some(bound) = self.bound(ctx, probe, &self.nodes[child as usize].summary) {
+                    if !top.threshold().is_some_and(|t| bound < t) {
+                        queue.push(Open { bound, tree: at.tree, node: child });
+                    }
+                }
+            }
+            return 0;
+        }
         let data = ctx.data;
-        let mut top = TopK::new(k, rank);
-        let mut scored = 0u64;
-        // Helpers within two ties: the only ones whose closeness can be above zero.
-        let mut near: Vec<PersonIdx> = Vec::new();
-        for &(_, first, _) in &ctx.ties[jobseeker.0 as usize] {
-            near.push(first);
-            near.extend(ctx.ties[first.0 as usize].iter().map(|&(_, second, _)| second));
-        }
-        near.sort_unstable();
-        near.dedup();
-        for &h in &near {
-            if h != jobseeker && check_pair(data, exclusions, jobseeker, h).is_ok() {
-                scored += 1;
-                top.offer(h, ctx.score(jobseeker, h).score);
+        let j = data.person(*jobseeker);
+        let mut scored = 0;
+        let range = node.start as usize..node.end as usize;
+        for (&h, c) in self.order[range.clone()].iter().zip(&self.compact[range]) {
+            // The hard rules of `check_pair`, cheapest first, on packed fields.
+            if c.slots & probe.slots == 0 || c.languages & probe.languages == 0 {
+                continue;
             }
-        }
-        if k == 0 || self.nodes.is_empty() {
-            return (top.into_sorted(), scored);
-        }
-        let j = data.person(jobseeker);
-        let probe = self.probe(ctx, j);
-        let mut queue: BinaryHeap<Open> = BinaryHeap::new();
-        if let Some(bound) = self.bound(ctx, &probe, &self.nodes[0].summary) {
-            queue.push(Open { bound, node: 0 });
-        }
-        while let Some(Open { bound, node }) = queue.pop() {
-            if top.threshold().is_some_and(|t| bound < t) {
-                break;
+            if !self.languages.exact && !shares_language(j, data.person(h)) {
+                continue;
             }
-            let node = &self.nodes[node as usize];
-            match node.children {
-                Some((left, right)) => {
-                    for child in [left, right] {
-                        if let Some(bound) = self.bound(ctx, &probe, &self.nodes[child as usize].summary) {
-                            if !top.threshold().is_some_and(|t| bound < t) {
-                                queue.push(Open { bound, node: child });
-                            }
-                        }
-                    }
-                }
-                None => {
-                    let range = node.start as usize..node.end as usize;
-                    for (&h, c) in self.order[range.clone()].iter().zip(&self.compact[range]) {
-                        // The hard rules of `check_pair`, cheapest first, on packed fields.
-                        if c.slots & probe.slots == 0 || c.languages & probe.languages == 0 {
-                            continue;
-                        }
-                        if !self.languages.exact && !shares_language(data.person(jobseeker), data.person(h)) {
-                            continue;
-                        }
-                        let km = chord_km(&probe.point, &c.point);
-                        if !(probe.remote && c.remote) && km > probe.max_km.min(c.max_km) {
-                            continue;
-                        }
-                        if exclusions.contains(jobseeker, h) || near.binary_search(&h).is_ok() {
-                            continue;
-                        }
-                        if top.threshold().is_some_and(|t| self.helper_bound(ctx, &probe, c, km) < t) {
-                            continue;
-                        }
-                        scored += 1;
-                        // Not within two ties (those were scored above): closeness is exactly 0.
-                        let components = ctx.components(j, &self.arenas.view(c), km, 0.0);
-                        top.offer(h, components.total(&ctx.weights));
-                    }
-                }
+            let km = chord_km(&probe.point, &c.point);
+            let answered_here = match self.layout {
+                Layout::Local if probe.remote && c.remote => answered_locally(probe, c, km),
+                Layout::Local => km <= probe.max_km.min(c.max_km),
+                Layout::Online => !answered_locally(probe, c, km),
+            };
+            if !answered_here {
+                continue;
             }
+            if exclusions.contains(*jobseeker, h) || near.binary_search(&h).is_ok() {
+                continue;
+            }
+            if top.threshold().is_some_and(|t| self.helper_bound(ctx, probe, c, km) < t) {
+                continue;
+            }
+            scored += 1;
+            // Not within two ties (those were scored first): closeness is exactly 0.
+            let components = ctx.components(j, &self.arenas.view(c), km, 0.0);
+            top.offer(h, components.total(&ctx.weights));
         }
-        (top.into_sorted(), scored)
+        scored
     }
+}
+
+/// Whether the local tree, rather than the online tree, answers for an
+/// online jobseeker and an online helper `km` apart: when they are within
+/// reach anyway, within [`ONLINE_NEAR_KM`], or in the same area. The online
+/// tree answers for every other online pair, so that its bounds may take
+/// locality as almost nothing.
+fn answered_locally(probe: &Probe, c: &Compact, km: f64) -> bool {
+    km <= ONLINE_NEAR_KM || c.area.0 == probe.area || km <= probe.max_km.min(c.max_km)
+}
+
+/// One jobseeker's search in progress.
+struct Search<'c, 'r> {
+    ctx: &'c ScoreContext<'c>,
+    exclusions: &'c Exclusions,
+    jobseeker: PersonIdx,
+    /// Helpers within two ties, already scored, sorted.
+    near: Vec<PersonIdx>,
+    probe: Probe,
+    top: TopK<'r>,
+}
+
+/// The `k` best feasible helpers of one jobseeker and how many pairs were scored.
+///
+/// Helpers within two ties are scored first, directly. Then the nodes of
+/// the local tree (pairs within reach) and, for a jobseeker who meets online,
+/// of the online tree (online helpers anywhere) are opened from one queue,
+/// best bound first, until no bound can beat the k-th best score.
+fn search(
+    ctx: &ScoreContext<'_>,
+    local: &HelperIndex,
+    online: &HelperIndex,
+    exclusions: &Exclusions,
+    rank: &[u32],
+    jobseeker: PersonIdx,
+    k: usize,
+) -> (Vec<CandidateEdge>, u64) {
+    let data = ctx.data;
+    let mut top = TopK::new(k, rank);
+    let mut scored = 0u64;
+    // Helpers within two ties: the only ones whose closeness can be above zero.
+    let mut near: Vec<PersonIdx> = Vec::new();
+    for &(_, first, _) in &ctx.ties[jobseeker.0 as usize] {
+        near.push(first);
+        near.extend(ctx.ties[first.0 as usize].iter().map(|&(_, second, _)| second));
+    }
+    near.sort_unstable();
+    near.dedup();
+    for &h in &near {
+        if h != jobseeker && check_pair(data, exclusions, jobseeker, h).is_ok() {
+            scored += 1;
+            top.offer(h, ctx.score(jobseeker, h).score);
+        }
+    }
+    if k == 0 {
+        return (top.into_sorted(), scored);
+    }
+    let j = data.person(jobseeker);
+    let probe = local.probe(ctx, j);
+    let trees: &[&HelperIndex] = if j.remote { &[local, online] } else { &[local] };
+    let mut queue: BinaryHeap<Open> = BinaryHeap::new();
+    for (tree, index) in trees.iter().enumerate() {
+        if let Some(root) = index.nodes.first() {
+            if let Some(bound) = index.bound(ctx, &probe, &root.summary) {
+                queue.push(Open { bound, tree: tree as u8, node: 0 });
+            }
+        }
+    }
+    let mut search = Search { ctx, exclusions, jobseeker, near, probe, top };
+    while let Some(at) = queue.pop() {
+        if search.top.threshold().is_some_and(|t| at.bound < t) {
+            break;
+        }
+        scored += trees[usize::from(at.tree)].open(at, &mut search, &mut queue);
+    }
+    (search.top.into_sorted(), scored)
 }
 
 impl HelperIndex {
@@ -1007,9 +1109,9 @@ impl HelperIndex {
         };
         // A min-heap on distance: `Open` is a max-heap on bound, so negate.
         let mut queue: BinaryHeap<Open> = BinaryHeap::new();
-        queue.push(Open { bound: -self.nodes[0].summary.min_km(&probe.point), node: 0 });
+        queue.push(Open { bound: -self.nodes[0].summary.min_km(&probe.point), tree: 0, node: 0 });
         let mut best: Option<(f64, u32, PersonIdx)> = None;
-        while let Some(Open { bound, node }) = queue.pop() {
+        while let Some(Open { bound, node, .. }) = queue.pop() {
             if best.is_some_and(|(km, _, _)| -bound > km) {
                 break;
             }
@@ -1022,6 +1124,7 @@ impl HelperIndex {
                     for child in [left, right] {
                         queue.push(Open {
                             bound: -self.nodes[child as usize].summary.min_km(&probe.point),
+                            tree: 0,
                             node: child,
                         });
                     }
@@ -1043,10 +1146,13 @@ impl HelperIndex {
     }
 }
 
-/// A node waiting to be opened, best bound first (ties: lower node index first).
+/// A node waiting to be opened, best bound first (ties: lower tree, then
+/// lower node index first).
 #[derive(PartialEq)]
 struct Open {
     bound: f64,
+    /// Which tree of the search the node belongs to.
+    tree: u8,
     node: u32,
 }
 
@@ -1058,80 +1164,102 @@ impl PartialOrd for Open {
 }
 impl Ord for Open {
     fn cmp(&self, other: &Open) -> Ordering {
-        self.bound.total_cmp(&other.bound).then(other.node.cmp(&self.node))
+        self.bound.total_cmp(&other.bound).then(other.tree.cmp(&self.tree)).then(other.node.cmp(&self.node))
     }
 }
 
-/// Where a helper sits in the tree before space: the SIC division of their
-/// first sector (a section-only code sorts after every division of its
-/// section; no sector sorts last).
-fn sector_key(data: &Dataset, helper: PersonIdx) -> u32 {
+/// Where a helper sits in a [`Layout::Local`] tree before space: the SIC
+/// division of their first sector (a section-only code sorts after every
+/// division of its section; no sector sorts last).
+fn sector_key(data: &Dataset, helper: PersonIdx) -> u64 {
     let taxonomy = &data.taxonomy;
     match data.person(helper).sectors.first() {
         Some(&code) => match taxonomy.ancestor_at(code, SicLevel::Division) {
-            Some(division) => u32::from(division.0),
-            None => u32::from(code.0) + u32::from(u16::MAX),
+            Some(division) => u64::from(division.0),
+            None => u64::from(code.0) + u64::from(u16::MAX),
         },
-        None => u32::MAX,
+        None => u64::MAX,
     }
 }
 
-/// Builds the subtree over `order[start..end]` and returns its node id.
-///
-/// The top levels split space (the widest axis at the median) down to
-/// regions of [`SECTOR_SPLIT_BELOW`] helpers; those split by [`sector_key`],
-/// so that a node below holds one SIC division and its summary can rule out
-/// whole sectors; and below that space again, so that nodes are local. Both make bounds tight; neither affects correctness,
-/// since every bound holds for any grouping.
-fn build_node(
-    nodes: &mut Vec<Node>,
-    order: &mut [PersonIdx],
-    points: &[[f64; 3]],
-    keys: &[u32],
-    start: usize,
-    end: usize,
-    leaf_summary: &dyn Fn(PersonIdx) -> Summary,
-) -> u32 {
-    let id = nodes.len() as u32;
-    nodes.push(Node { start: start as u32, end: end as u32, children: None, summary: Summary::empty() });
-    let mut summary = Summary::empty();
-    if end - start <= LEAF_SIZE {
-        for &h in &order[start..end] {
-            summary.merge(&leaf_summary(h));
-        }
-    } else {
-        let slice = &mut order[start..end];
-        let key = |h: &PersonIdx| keys[h.0 as usize];
-        let mixed = slice.len() <= SECTOR_SPLIT_BELOW && slice.iter().any(|h| key(h) != key(&slice[0]));
-        let mid = if mixed {
-            // Split between two sector groups, at the boundary nearest the middle.
-            slice.sort_unstable_by_key(|h| (key(h), *h));
-            let half = slice.len() / 2;
-            let boundaries = (1..slice.len()).filter(|&i| key(&slice[i]) != key(&slice[i - 1]));
-            boundaries.min_by_key(|&i| (i.abs_diff(half), i)).unwrap_or(half)
-        } else {
-            let mut lo = [f64::INFINITY; 3];
-            let mut hi = [f64::NEG_INFINITY; 3];
-            for h in slice.iter() {
-                let p = points[h.0 as usize];
-                for axis in 0..3 {
-                    lo[axis] = lo[axis].min(p[axis]);
-                    hi[axis] = hi[axis].max(p[axis]);
-                }
+/// Where a helper sits in a [`Layout::Online`] tree before space: the SIC
+/// class of their first sector (codes are numbered in tree order, so a
+/// range of keys is a branch of the hierarchy), then their experience tags
+/// or specialisms as bits.
+fn offer_key(data: &Dataset, helper: PersonIdx) -> u64 {
+    let p = data.person(helper);
+    let sector = match p.sectors.first() {
+        Some(&code) => u64::from(data.taxonomy.ancestor_at(code, SicLevel::Class).unwrap_or(code).0),
+        None => u64::from(u16::MAX) + 1,
+    };
+    let tags = if p.role == Role::Coach { &p.specialisms } else { &p.experiences };
+    let tags = tags.iter().fold(0, |acc, &t| acc | tag_bit(t)) & ((1 << 21) - 1);
+    (sector << 42) | (tags << 21) | u64::from(p.availability.0)
+}
+
+/// What building a tree needs besides the helpers themselves.
+struct Tree<'a> {
+    points: &'a [[f64; 3]],
+    /// Each helper's group key ([`sector_key`] or [`offer_key`]), by person index.
+    keys: &'a [u64],
+    /// Nodes with at most this many helpers split between groups before space.
+    group_below: usize,
+    leaf_summary: &'a dyn Fn(PersonIdx) -> Summary,
+}
+
+impl Tree<'_> {
+    /// Builds the subtree over `order[start..end]` and returns its node id.
+    ///
+    /// Nodes above `group_below` helpers split space (the widest axis at the
+    /// median); nodes below split between groups of equal key, so that a
+    /// node holds one group and its summary can rule out whole sectors; and
+    /// nodes within one group split space again, so that they are local.
+    /// Each makes bounds tight; none affects correctness, since every bound
+    /// holds for any grouping. Deterministic: ties break by person index.
+    fn build_node(&self, nodes: &mut Vec<Node>, order: &mut [PersonIdx], start: usize, end: usize) -> u32 {
+        let id = nodes.len() as u32;
+        nodes.push(Node { start: start as u32, end: end as u32, children: None, summary: Summary::empty() });
+        let mut summary = Summary::empty();
+        if end - start <= LEAF_SIZE {
+            for &h in &order[start..end] {
+                summary.merge(&(self.leaf_summary)(h));
             }
-            let axis = (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
-            let half = slice.len() / 2;
-            slice.select_nth_unstable_by(half, |a, b| {
-                points[a.0 as usize][axis].total_cmp(&points[b.0 as usize][axis]).then(a.cmp(b))
-            });
-            half
-        };
-        let left = build_node(nodes, order, points, keys, start, start + mid, leaf_summary);
-        let right = build_node(nodes, order, points, keys, start + mid, end, leaf_summary);
-        summary.merge(&nodes[left as usize].summary.clone());
-        summary.merge(&nodes[right as usize].summary.clone());
-        nodes[id as usize].children = Some((left, right));
+        } else {
+            let slice = &mut order[start..end];
+            let key = |h: &PersonIdx| self.keys[h.0 as usize];
+            let mixed = slice.len() <= self.group_below && slice.iter().any(|h| key(h) != key(&slice[0]));
+            let mid = if mixed {
+                // Split between two groups, at the boundary nearest the middle.
+                slice.sort_unstable_by_key(|h| (key(h), *h));
+                let half = slice.len() / 2;
+                let boundaries = (1..slice.len()).filter(|&i| key(&slice[i]) != key(&slice[i - 1]));
+                boundaries.min_by_key(|&i| (i.abs_diff(half), i)).unwrap_or(half)
+            } else {
+                let points = self.points;
+                let mut lo = [f64::INFINITY; 3];
+                let mut hi = [f64::NEG_INFINITY; 3];
+                for h in slice.iter() {
+                    let p = points[h.0 as usize];
+                    for axis in 0..3 {
+                        lo[axis] = lo[axis].min(p[axis]);
+                        hi[axis] = hi[axis].max(p[axis]);
+                    }
+                }
+                let axis =
+                    (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b])).then(b.cmp(&a))).unwrap_or(0);
+                let half = slice.len() / 2;
+                slice.select_nth_unstable_by(half, |a, b| {
+                    points[a.0 as usize][axis].total_cmp(&points[b.0 as usize][axis]).then(a.cmp(b))
+                });
+                half
+            };
+            let left = self.build_node(nodes, order, start, start + mid);
+            let right = self.build_node(nodes, order, start + mid, end);
+            summary.merge(&nodes[left as usize].summary.clone());
+            summary.merge(&nodes[right as usize].summary.clone());
+            nodes[id as usize].children = Some((left, right));
+        }
+        nodes[id as usize].summary = summary;
+        id
     }
-    nodes[id as usize].summary = summary;
-    id
 }

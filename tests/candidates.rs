@@ -22,6 +22,23 @@ proptest! {
     }
 
     #[test]
+    fn indexed_search_equals_brute_force_when_spread_out(data in population(), k in 1usize..6, spread in 2.0f64..8.0) {
+        // Up to a few hundred km apart, so that online pairs fall on both
+        // sides of the line between the local and the online tree.
+        let mut data = data;
+        for p in &mut data.people {
+            p.lat = 53.45 + (p.lat - 53.45) * spread;
+            p.lon = -2.25 + (p.lon + 2.25) * spread;
+        }
+        let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
+        let options = CandidateOptions { k };
+        let fast = candidates(&ctx, &options);
+        let slow = candidates_brute_force(&ctx, &options);
+        prop_assert_eq!(&fast.offsets, &slow.offsets);
+        prop_assert_eq!(&fast.edges, &slow.edges);
+    }
+
+    #[test]
     fn no_candidate_breaks_a_hard_rule(data in population()) {
         let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
         let found = candidates(&ctx, &CandidateOptions { k: 10 });
