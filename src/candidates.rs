@@ -1086,15 +1086,66 @@ fn search(
     (search.top.into_sorted(), scored)
 }
 
+/// Places left with each helper of a [`HelperIndex`], with a count per tree
+/// node of the helpers below it who still have room, so that a search for
+/// someone with room never opens a node whose helpers are all full.
+pub(crate) struct Vacancies {
+    /// Places left, by position in the index's order.
+    room: Vec<u32>,
+    /// Helpers with room below each node.
+    open_below: Vec<u32>,
+    /// Each person's position in the index's order (`u32::MAX`: not in it).
+    position: Vec<u32>,
+}
+
+impl Vacancies {
+    /// Every helper of `index` with their full capacity.
+    pub(crate) fn new(index: &HelperIndex, data: &Dataset) -> Vacancies {
+        let room: Vec<u32> = index.order.iter().map(|&h| data.person(h).capacity).collect();
+        let mut position = vec![u32::MAX; data.people.len()];
+        for (at, h) in index.order.iter().enumerate() {
+            position[h.0 as usize] = at as u32;
+        }
+        let open_below = index
+            .nodes
+            .iter()
+            .map(|node| room[node.start as usize..node.end as usize].iter().filter(|&&r| r > 0).count() as u32)
+            .collect();
+        Vacancies { room, open_below, position }
+    }
+
+    /// Takes one of `helper`'s places; when it was the last, every node
+    /// above the helper counts one fewer helper with room. O(tree depth).
+    pub(crate) fn take(&mut self, index: &HelperIndex, helper: PersonIdx) {
+        let at = self.position[helper.0 as usize];
+        let room = &mut self.room[at as usize];
+        *room -= 1;
+        if *room > 0 {
+            return;
+        }
+        let mut node = 0;
+        loop {
+            self.open_below[node] -= 1;
+            match index.nodes[node].children {
+                Some((left, right)) => {
+                    node = if at < index.nodes[right as usize].start { left as usize } else { right as usize };
+                }
+                None => break,
+            }
+        }
+    }
+}
+
 impl HelperIndex {
-    /// The nearest feasible helper for which `has_room` holds, ties by id;
-    /// `None` when there is none. Opens nodes nearest first.
+    /// The nearest feasible helper with room in `vacancies`, ties by id;
+    /// `None` when there is none. Opens nodes nearest first and never a
+    /// node whose helpers are all full.
     pub(crate) fn nearest(
         &self,
         ctx: &ScoreContext<'_>,
         exclusions: &Exclusions,
         jobseeker: PersonIdx,
-        has_room: impl Fn(PersonIdx) -> bool,
+        vacancies: &Vacancies,
     ) -> Option<PersonIdx> {
         let data = ctx.data;
         if self.nodes.is_empty() {
@@ -1111,12 +1162,12 @@ impl HelperIndex {
         let mut queue: BinaryHeap<Open> = BinaryHeap::new();
         queue.push(Open { bound: -self.nodes[0].summary.min_km(&probe.point), tree: 0, node: 0 });
         let mut best: Option<(f64, u32, PersonIdx)> = None;
-        while let Some(Open { bound, node, .. }) = queue.pop() {
+        while let Some(Open { bound, node: at, .. }) = queue.pop() {
             if best.is_some_and(|(km, _, _)| -bound > km) {
                 break;
             }
-            let node = &self.nodes[node as usize];
-            if !reachable(&node.summary) {
+            let node = &self.nodes[at as usize];
+            if vacancies.open_below[at as usize] == 0 || !reachable(&node.summary) {
                 continue;
             }
             match node.children {
@@ -1130,11 +1181,14 @@ impl HelperIndex {
                     }
                 }
                 None => {
-                    for &h in &self.order[node.start as usize..node.end as usize] {
+                    let range = node.start as usize..node.end as usize;
+                    for (&h, &room) in self.order[range.clone()].iter().zip(&vacancies.room[range]) {
+                        if room == 0 {
+                            continue;
+                        }
                         if let Ok(km) = check_pair(data, exclusions, jobseeker, h) {
                             let rank = ctx.id_rank[h.0 as usize];
-                            let closer = best.is_none_or(|(best_km, best_rank, _)| (km, rank) < (best_km, best_rank));
-                            if closer && has_room(h) {
+                            if best.is_none_or(|(best_km, best_rank, _)| (km, rank) < (best_km, best_rank)) {
                                 best = Some((km, rank, h));
                             }
                         }

@@ -79,8 +79,10 @@ impl Matching {
     }
 }
 
-/// Edges and indices shared by every mode.
-struct Instance {
+/// What every mode matches over: the candidate edges with their scores
+/// scaled once, helpers with capacity, and the reason each jobseeker without
+/// a feasible helper has none. Build it once to run several modes.
+pub struct Instance {
     jobseekers: Vec<PersonIdx>,
     helpers: Vec<PersonIdx>,
     /// Per jobseeker (dense, id order): (helper slot, scaled score), helper slots in id order.
@@ -95,6 +97,21 @@ fn scaled(score: f64) -> i64 {
 }
 
 impl Instance {
+    /// The instance of `found`, plus every feasible pair that a jobseeker
+    /// chose in `preferences.csv`.
+    pub fn of(ctx: &ScoreContext<'_>, found: &Candidates) -> Instance {
+        Instance::new(ctx, found, &[])
+    }
+
+    /// Matches every jobseeker in `mode`.
+    ///
+    /// # Errors
+    ///
+    /// As [`match_jobseekers`].
+    pub fn solve(&self, ctx: &ScoreContext<'_>, mode: Mode) -> Result<Matching> {
+        solve(ctx, self, mode)
+    }
+
     /// The candidate edges, plus every feasible pair that a jobseeker chose
     /// in `preferences.csv` or that is in `extra` (previous matches).
     fn new(ctx: &ScoreContext<'_>, found: &Candidates, extra: &[(PersonIdx, PersonIdx)]) -> Instance {
@@ -195,7 +212,7 @@ impl Instance {
 /// A solver refusing its input (only possible for overflowing instances far
 /// beyond national scale).
 pub fn match_jobseekers(ctx: &ScoreContext<'_>, found: &Candidates, mode: Mode) -> Result<Matching> {
-    solve(ctx, &Instance::new(ctx, found, &[]), mode)
+    Instance::of(ctx, found).solve(ctx, mode)
 }
 
 /// Solves one mode on an instance already built.
@@ -275,21 +292,20 @@ fn stable_problem(ctx: &ScoreContext<'_>, instance: &Instance) -> StableProblem 
 fn first_free(ctx: &ScoreContext<'_>, instance: &Instance) -> Vec<Option<u32>> {
     let data = ctx.data;
     let exclusions = Exclusions::of(data);
-    let mut room: Vec<u32> = instance.helpers.iter().map(|&h| data.person(h).capacity).collect();
     let mut slot_of = vec![u32::MAX; data.people.len()];
     for (slot, h) in instance.helpers.iter().enumerate() {
         slot_of[h.0 as usize] = slot as u32;
     }
     let index = crate::candidates::HelperIndex::build(ctx);
+    let mut vacancies = crate::candidates::Vacancies::new(&index, data);
     instance
         .jobseekers
         .iter()
         .map(|&j| {
-            let found = index.nearest(ctx, &exclusions, j, |h| room[slot_of[h.0 as usize] as usize] > 0);
+            let found = index.nearest(ctx, &exclusions, j, &vacancies);
             found.map(|h| {
-                let slot = slot_of[h.0 as usize];
-                room[slot as usize] -= 1;
-                slot
+                vacancies.take(&index, h);
+                slot_of[h.0 as usize]
             })
         })
         .collect()
@@ -301,8 +317,8 @@ fn first_free(ctx: &ScoreContext<'_>, instance: &Instance) -> Vec<Option<u32>> {
 ///
 /// As [`match_jobseekers`].
 pub fn compare_modes(ctx: &ScoreContext<'_>, found: &Candidates) -> Result<Vec<Matching>> {
-    let instance = Instance::new(ctx, found, &[]);
-    Mode::ALL.iter().map(|&mode| solve(ctx, &instance, mode)).collect()
+    let instance = Instance::of(ctx, found);
+    Mode::ALL.iter().map(|&mode| instance.solve(ctx, mode)).collect()
 }
 
 /// Options for [`rematch`].
