@@ -813,8 +813,14 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
         || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
         |l| l.lists.iter().map(|l| l.options.len()).sum(),
     )?;
-    // Each mode is its own stage so that its cost shows; together they give
-    // the comparison line `match` prints.
+    // One instance for every mode; each mode is its own stage so that its
+    // cost shows. Together they give the comparison line `match` prints.
+    let instance = log.stage(
+        "match_instance",
+        "jobseekers",
+        || Ok(passiton::matching::Instance::of(&ctx, &found)),
+        |_| found.jobseekers.len(),
+    )?;
     let mut all = Vec::with_capacity(passiton::matching::Mode::ALL.len());
     for mode in passiton::matching::Mode::ALL {
         let name = match mode {
@@ -826,10 +832,11 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
         all.push(log.stage(
             name,
             "matched",
-            || passiton::matching::match_jobseekers(&ctx, &found, mode),
+            || instance.solve(&ctx, mode),
             |m| m.matched,
         )?);
     }
+    drop(instance);
     let by_mode = |mode| all.iter().find(|m| m.mode == mode).expect("every mode is run");
     let (optimal, stable) = (by_mode(passiton::matching::Mode::Optimal), by_mode(passiton::matching::Mode::Stable));
     let peers = log.stage(

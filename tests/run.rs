@@ -11,11 +11,12 @@ const RESULTS: [&str; 6] =
     ["shortlist.csv", "match.csv", "match_stable.csv", "peers.csv", "intros.csv", "summary.json"];
 
 /// The stages `run.json` must list, in order.
-const STAGES: [&str; 11] = [
+const STAGES: [&str; 12] = [
     "load",
     "score_context",
     "candidates",
     "shortlist",
+    "match_instance",
     "match_optimal",
     "match_stable",
     "match_greedy",
