@@ -3,7 +3,8 @@
 //! area, and what worked according to `outcomes.csv`.
 //!
 //! [`report`] computes a [`Report`], plain data that serialises to
-//! `report.json`. Every list is in a fixed order (mode
+//! `report.json`; `html` (feature `report-html`) draws the same figures as a
+//! self-contained page with SVG charts. Every list is in a fixed order (mode
 //! order, id order, or sorted names) and every fraction is rounded to
 //! [`DECIMALS`] places, so the JSON is byte-identical for the same input
 //! whatever the thread count.
@@ -30,6 +31,9 @@
 //! assert!(report.fairness.experience.groups.is_empty());
 //! # Ok::<(), passiton::Error>(())
 //! ```
+
+#[cfg(feature = "report-html")]
+pub mod html;
 
 use std::collections::BTreeMap;
 
