@@ -484,13 +484,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             passiton::io::report::write_report(&report, &out, force)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             let optimal = &report.modes[0];
+            // The outcome pairs are counted only where the report shows them.
+            let outcome_pairs = match report.what_worked.as_ref().map(|w| w.all.shown()) {
+                None => "0".to_string(),
+                Some(Some(all)) => all.pairs.to_string(),
+                Some(None) => format!("fewer than {}", passiton::report::MIN_GROUP_SIZE),
+            };
             println!(
-                "wrote {}: {} jobseekers, {} matched (optimal), {} groups shown, {} outcome pairs",
+                "wrote {}: {} jobseekers, {} matched (optimal), {} groups shown, {outcome_pairs} outcome pairs",
                 out.display(),
                 report.counts.jobseekers,
                 optimal.matched,
                 report.fairness.experience.groups.len() + report.fairness.area.groups.len(),
-                report.what_worked.as_ref().map_or(0, |w| w.pairs)
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use passiton::report::html::FIGURE_IDS;
-use passiton::report::{MIN_GROUP_SIZE, Report, SCORE_BINS, report, to_json};
+use passiton::report::{MIN_GROUP_SIZE, OUTCOME_BANDS, Report, SCORE_BINS, band_label, report, to_json};
 use passiton::{CandidateOptions, ScoreContext, Weights, candidates, load_dataset};
 
 fn fixtures() -> PathBuf {
@@ -246,7 +246,7 @@ fn sample_figures_match_a_recount_of_the_data_and_match_outputs() {
         *slot = (*slot).max(rank);
     }
     let worked = &report["what_worked"];
-    assert_eq!(worked["pairs"], best.len());
+    assert_eq!(worked["all"]["pairs"], best.len());
     let starts = best.values().filter(|&&r| r >= 2).count();
     let sustained = best.values().filter(|&&r| r == 3).count();
     assert_eq!(worked["all"]["job_starts"], starts);
@@ -258,6 +258,8 @@ fn sample_figures_match_a_recount_of_the_data_and_match_outputs() {
             best.iter().filter(|((_, h), _)| role_of[h.as_str()] == role).map(|(_, &r)| r).collect();
         let g = &worked["by_helper_role"][i];
         assert_eq!(g["group"], role);
+        // Both kinds of helper have enough pairs in the sample to be shown.
+        assert!(of_role.len() >= MIN_GROUP_SIZE);
         assert_eq!(g["pairs"], of_role.len());
         assert_eq!(g["job_starts"], of_role.iter().filter(|&&r| r >= 2).count());
         assert_eq!(g["sustained_jobs"], of_role.iter().filter(|&&r| r == 3).count());
@@ -266,19 +268,133 @@ fn sample_figures_match_a_recount_of_the_data_and_match_outputs() {
         assert_eq!(worked["best_outcome"][i]["outcome"], kind);
         assert_eq!(worked["best_outcome"][i]["pairs"], best.values().filter(|&&r| r == i).count());
     }
-    // Score bands and components split the same pairs; each band's mean lies in it.
-    for key in ["by_score_band", "by_component"] {
-        let groups = worked[key].as_array().unwrap();
-        let total: u64 = groups.iter().map(|g| g["pairs"].as_u64().unwrap()).sum();
-        let job: u64 = groups.iter().map(|g| g["job_starts"].as_u64().unwrap()).sum();
-        assert_eq!((total, job), (best.len() as u64, starts as u64), "{key}");
-    }
+    // Each shown band's mean lies in it.
     for (b, g) in worked["by_score_band"].as_array().unwrap().iter().enumerate() {
         if let Some(mean) = g["mean_score"].as_f64() {
             assert!(mean >= b as f64 * 0.2 - 1e-9 && mean <= (b + 1) as f64 * 0.2 + 1e-9, "{g}");
-        } else {
-            assert_eq!(g["pairs"], 0);
         }
+    }
+    let suppressed = check_outcome_cells(worked);
+    // The sample has small score bands and components.
+    assert!(suppressed.iter().any(|(key, _)| key == "by_score_band"));
+    assert!(suppressed.iter().any(|(key, _)| key == "by_component"));
+    check_outcome_page(&fs::read_to_string(out.join("report.html")).unwrap(), worked);
+}
+
+/// The outcome breakdowns of `report.json` and the page figure of each.
+const OUTCOME_BREAKDOWNS: [(&str, &str); 3] = [
+    ("by_score_band", "outcomes-score-band"),
+    ("by_component", "outcomes-component"),
+    ("by_helper_role", "outcomes-helper-role"),
+];
+
+/// Checks the outcome cells of `report.json`: each is shown, with at least
+/// `MIN_GROUP_SIZE` pairs, or suppressed, with nothing but its name and
+/// why; and no breakdown lets suppressed cells' counts be worked out as
+/// all pairs minus the shown cells. Returns the suppressed cells as
+/// (breakdown, group).
+fn check_outcome_cells(worked: &serde_json::Value) -> Vec<(String, String)> {
+    let figures = ["pairs", "job_starts", "sustained_jobs", "job_start_rate", "sustained_rate", "mean_score"];
+    let mut suppressed = Vec::new();
+    let mut check = |key: &str, cell: &serde_json::Value| -> Option<u64> {
+        let fields: BTreeSet<&str> = cell.as_object().unwrap().keys().map(String::as_str).collect();
+        if cell.get("suppressed").is_some() {
+            assert_eq!(fields, BTreeSet::from(["group", "suppressed"]), "{key}: {cell}");
+            assert!(matches!(cell["suppressed"].as_str(), Some("small" | "complementary")), "{cell}");
+            suppressed.push((key.to_string(), cell["group"].as_str().unwrap().to_string()));
+            None
+        } else {
+            let mut expected = BTreeSet::from(figures);
+            expected.insert("group");
+            assert_eq!(fields, expected, "{key}: {cell}");
+            let pairs = cell["pairs"].as_u64().unwrap();
+            assert!(pairs >= MIN_GROUP_SIZE as u64, "{key}: {cell}");
+            Some(pairs)
+        }
+    };
+    let all = check("all", &worked["all"]);
+    if all.is_none() {
+        assert!(worked["best_outcome"].is_null() && worked["outside_hard_rules"].is_null());
+    }
+    for (key, _) in OUTCOME_BREAKDOWNS {
+        let cells = worked[key].as_array().unwrap();
+        let shown: Vec<u64> = cells.iter().filter_map(|cell| check(key, cell)).collect();
+        match all {
+            Some(all) => {
+                let hidden = all - shown.iter().sum::<u64>();
+                assert!(hidden == 0 || hidden >= MIN_GROUP_SIZE as u64, "{key}: {hidden} pairs could be worked out");
+            }
+            None => assert!(shown.is_empty(), "{key}: a cell is shown while all pairs are not"),
+        }
+    }
+    suppressed
+}
+
+/// The text of a node and everything under it.
+fn text_of(node: roxmltree::Node) -> String {
+    node.descendants().filter(|n| n.is_text()).filter_map(|n| n.text()).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `text` holds a number other than the threshold itself.
+fn has_number_besides_threshold(text: &str) -> bool {
+    text.replace(&MIN_GROUP_SIZE.to_string(), "").chars().any(|c| c.is_ascii_digit())
+}
+
+/// Checks the outcome figures of the page against `worked`: a suppressed
+/// group's table row says so and holds no number; the chart gives pair
+/// counts only of shown groups; and when all pairs are suppressed, the
+/// whole section holds no number but the threshold and the band names.
+fn check_outcome_page(html: &str, worked: &serde_json::Value) {
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+    let doc = roxmltree::Document::parse_with_options(html, options).unwrap();
+    for (key, id) in OUTCOME_BREAKDOWNS {
+        let figure = doc.descendants().find(|n| n.attribute("id") == Some(id)).unwrap();
+        let cells = worked[key].as_array().unwrap();
+        let rows: Vec<Vec<String>> = figure
+            .descendants()
+            .filter(|n| n.has_tag_name("tr"))
+            .map(|tr| tr.children().filter(|c| c.has_tag_name("td")).map(text_of).collect())
+            .filter(|row: &Vec<String>| !row.is_empty())
+            .collect();
+        for cell in std::iter::once(&worked["all"]).chain(cells) {
+            let name = cell["group"].as_str().unwrap().replace('_', " ");
+            let row = rows.iter().find(|r| r[0] == name).unwrap_or_else(|| panic!("{id}: no row for {name}"));
+            let rest = row[1..].join(" ");
+            match cell["suppressed"].as_str() {
+                Some(why) => {
+                    assert!(rest.contains("not shown"), "{id}: {name}: {rest}");
+                    if why == "small" {
+                        assert!(rest.contains(&format!("fewer than {MIN_GROUP_SIZE}, not shown")), "{rest}");
+                    }
+                    assert!(!has_number_besides_threshold(&rest), "{id}: {name} shows {rest}");
+                }
+                None => assert!(rest.starts_with(&cell["pairs"].to_string()), "{id}: {name}: {rest}"),
+            }
+        }
+        // "N pairs" under a bar only for shown groups.
+        let shown: BTreeSet<String> =
+            cells.iter().filter_map(|c| c["pairs"].as_u64()).map(|n| format!("{n} pairs")).collect();
+        let svg = figure.children().find(|n| n.has_tag_name("svg")).unwrap();
+        for text in svg.descendants().filter(|n| n.has_tag_name("text")).map(text_of) {
+            if text.trim_end().ends_with("pairs") || text.trim_end().ends_with("pair") {
+                assert!(shown.contains(text.trim()) || !has_number_besides_threshold(&text), "{id}: {text}");
+            }
+        }
+    }
+    if worked["all"]["suppressed"].is_string() {
+        let main = doc.descendants().find(|n| n.has_tag_name("main")).unwrap();
+        let section: String = main
+            .children()
+            .skip_while(|n| !(n.has_tag_name("h2") && text_of(*n) == "What worked"))
+            .map(text_of)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(section.contains("not shown"));
+        let mut without_names = section;
+        for band in 0..OUTCOME_BANDS {
+            without_names = without_names.replace(&band_label(band), "");
+        }
+        assert!(!has_number_besides_threshold(&without_names), "outcome figures of too few pairs: {without_names}");
     }
 }
 
@@ -303,7 +419,15 @@ fn privacy_fixture(dir: &Path, with_outcomes: bool) {
     people.push_str("c1,coach,E08000003,53.49,-2.23,Q,,,,en,mon_am;tue_pm,yes,30,10,,rare_condition,\n");
     fs::write(dir.join("people.csv"), people).unwrap();
     if with_outcomes {
-        fs::write(dir.join("outcomes.csv"), "mentee,mentor,outcome,date,employer\nj00,m1,met,2025-01-02,\n").unwrap();
+        // 12 pairs with the mentor and 3 with the coach: enough pairs in
+        // all to show, too few with the coach.
+        let mut outcomes = String::from("mentee,mentor,outcome,date,employer\n");
+        let kinds = ["met", "job_start", "sustained_job", "no_show"];
+        for i in 0..15 {
+            let helper = if i < 12 { "m1" } else { "c1" };
+            outcomes.push_str(&format!("j{i:02},{helper},{},2025-01-02,\n", kinds[i % kinds.len()]));
+        }
+        fs::write(dir.join("outcomes.csv"), outcomes).unwrap();
     }
 }
 
@@ -331,6 +455,15 @@ fn small_and_unconsented_groups_never_show() {
     // The rare tag is suppressed; the withheld one was never read at all.
     assert_eq!(experience["suppressed_groups"], 1);
     assert_eq!(report["fairness"]["area"]["groups"][0]["jobseekers"], 27);
+
+    // 15 pairs in all are shown; 3 with the coach are not, and so neither
+    // are the 12 with the mentor, which the total would give away.
+    let worked = &report["what_worked"];
+    assert_eq!(worked["all"]["pairs"], 15);
+    assert_eq!(worked["by_helper_role"][0], serde_json::json!({"group": "mentor", "suppressed": "complementary"}));
+    assert_eq!(worked["by_helper_role"][1], serde_json::json!({"group": "coach", "suppressed": "small"}));
+    check_outcome_cells(worked);
+    check_outcome_page(&html, worked);
 }
 
 #[test]
@@ -343,9 +476,21 @@ fn tiny_data_and_no_outcomes_give_a_page_without_panics() {
     for tag in ["care_leaver", "mental_health", "prison_leaver"] {
         assert!(!json.contains(tag), "{tag} is in a group of fewer than {MIN_GROUP_SIZE}");
     }
+    // Two pairs with outcomes: every outcome cell is suppressed, and no
+    // count of them is anywhere in the JSON.
+    let worked = serde_json::to_value(tiny.what_worked.as_ref().unwrap()).unwrap();
+    let suppressed = check_outcome_cells(&worked);
+    assert_eq!(suppressed.len(), 5 + 5 + 2 + 1);
+    let mut json = worked.to_string();
+    for band in 0..OUTCOME_BANDS {
+        json = json.replace(&band_label(band), "");
+    }
+    assert!(!has_number_besides_threshold(&json), "{json}");
     let out = root.path().join("tiny");
     assert_success(&passiton(&["report"], &fixtures().join("tiny"), &out, "1"));
-    check_page(&fs::read_to_string(out.join("report.html")).unwrap(), &FIGURE_IDS);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    check_page(&html, &FIGURE_IDS);
+    check_outcome_page(&html, &worked);
 
     // Without outcomes.csv the section says so and the JSON holds null.
     let data = root.path().join("no_outcomes");

@@ -19,7 +19,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    GroupTable, MIN_GROUP_SIZE, OutcomeRates, Report, SCORE_BIN_WIDTH, SCORE_BINS, UTILISATION_BANDS, WhatWorked,
+    GroupTable, MIN_GROUP_SIZE, OutcomeCell, OutcomeRates, Report, SCORE_BIN_WIDTH, SCORE_BINS, Suppressed,
+    UTILISATION_BANDS, WhatWorked,
 };
 
 /// Width of every chart, in pixels.
@@ -99,6 +100,9 @@ struct Bars {
     references: Vec<(f64, RGBColor)>,
     /// What to say when there are no categories.
     empty: String,
+    /// Per category of a vertical chart, a note drawn in place of its bars
+    /// when its figures are withheld (lines split at `\n`); `None` to draw the bars.
+    withheld: Vec<Option<String>>,
 }
 
 impl Bars {
@@ -117,6 +121,7 @@ impl Bars {
             format,
             references: Vec::new(),
             empty: "nothing to show".to_string(),
+            withheld: Vec::new(),
         }
     }
 
@@ -285,8 +290,25 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, bars: &Bars) -> 
         // Value labels only where bars are wide enough to carry them.
         let plot_width = area.dim_in_pixel().0 as f64;
         let show_values = plot_width / (n * slots) as f64 >= 26.0;
+        let note_style = text_style(LABEL, &RGBColor(90, 90, 90), HPos::Center, VPos::Center);
         for (i, category) in bars.categories.iter().enumerate() {
+            if let Some(Some(note)) = bars.withheld.get(i) {
+                // A shaded band with the note, so a withheld figure never looks like a zero.
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(i as f64 + 0.06, 0.0), (i as f64 + 0.94, top)],
+                    RGBColor(241, 243, 246).filled(),
+                )))?;
+                let lines: Vec<&str> = note.lines().collect();
+                let (px, py) = rel(chart.backend_coord(&(i as f64 + 0.5, top / 2.0)));
+                for (l, line) in lines.iter().enumerate() {
+                    let dy = (2 * l as i32 + 1 - lines.len() as i32) * 9;
+                    area.draw(&Text::new(line.to_string(), (px, py + dy), note_style.clone()))?;
+                }
+            }
             for (k, s) in bars.series.iter().enumerate() {
+                if matches!(bars.withheld.get(i), Some(Some(_))) {
+                    break;
+                }
                 let v = s.values.get(i).copied().unwrap_or(0.0);
                 let slot = if bars.overlay { 0 } else { k };
                 let x0 = i as f64 + 0.3 * band + slot as f64 * band;
@@ -372,7 +394,9 @@ fn opt(v: Option<f64>, format: Format) -> String {
     v.map_or_else(|| "–".to_string(), |v| format.text(v))
 }
 
-/// A table: a header row, then rows of cells (already plain text; escaped here).
+/// A table: a header row, then rows of cells (already plain text; escaped
+/// here). A row shorter than the header ends in a note that spans the
+/// columns left.
 fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     let mut s = String::from("<table>\n<thead><tr>");
     for h in head {
@@ -381,8 +405,12 @@ fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     s.push_str("</tr></thead>\n<tbody>\n");
     for row in rows {
         s.push_str("<tr>");
-        for cell in row {
-            let _ = write!(s, "<td>{}</td>", escape(cell));
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() && row.len() < head.len() {
+                let _ = write!(s, "<td class=\"note\" colspan=\"{}\">{}</td>", head.len() - i, escape(cell));
+            } else {
+                let _ = write!(s, "<td>{}</td>", escape(cell));
+            }
         }
         s.push_str("</tr>\n");
     }
@@ -471,6 +499,7 @@ figcaption { margin: 0.5em 0; font-size: 0.95em; color: #444; }
 table { border-collapse: collapse; font-size: 0.9em; margin-top: 0.5em; }
 th, td { border-bottom: 1px solid #e3e6ea; padding: 0.25em 0.8em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+td.note { text-align: left; color: #555; font-style: italic; }
 thead th { background: #eef1f5; }
 ";
 
@@ -728,31 +757,60 @@ fn fairness_figure(id: &str, title: &str, caption: &str, groups: &GroupTable, re
     )
 }
 
+/// What a withheld outcome cell says in place of its figures: in the
+/// table, and (split at `\n`) in the chart.
+fn withheld_note(why: Suppressed) -> String {
+    match why {
+        Suppressed::Small => format!("fewer than {MIN_GROUP_SIZE}, not shown"),
+        Suppressed::Complementary => "not shown, as it would\nreveal a smaller group".to_string(),
+    }
+}
+
 fn rates_figure(id: &str, caption: &str, groups: &[OutcomeRates], all: &OutcomeRates) -> String {
-    let mut bars =
-        Bars::new(groups.iter().map(|g| g.group.replace('_', " ")).collect(), "share of pairs", Format::Percent);
+    let any_shown = groups.iter().any(|g| g.shown().is_some());
+    let categories = if any_shown { groups.iter().map(|g| g.group.replace('_', " ")).collect() } else { Vec::new() };
+    let mut bars = Bars::new(categories, "share of pairs", Format::Percent);
     bars.max = Some(1.0);
     bars.sublabels =
-        groups.iter().map(|g| format!("{} pair{}", g.pairs, if g.pairs == 1 { "" } else { "s" })).collect();
-    bars.references = vec![(all.job_start_rate.unwrap_or(0.0), BLUE), (all.sustained_rate.unwrap_or(0.0), ORANGE)];
-    bars = bars.series("started a job", BLUE, groups.iter().map(|g| g.job_start_rate.unwrap_or(0.0)).collect()).series(
+        groups.iter().map(|g| g.shown().map_or_else(String::new, |f| format!("{} pairs", f.pairs))).collect();
+    bars.withheld = groups
+        .iter()
+        .map(|g| match g.cell {
+            OutcomeCell::Shown(_) => None,
+            OutcomeCell::Suppressed { suppressed } => Some(withheld_note(suppressed)),
+        })
+        .collect();
+    bars.empty = if all.shown().is_some() {
+        format!("no group can be shown without revealing one of fewer than {MIN_GROUP_SIZE} pairs")
+    } else {
+        format!("fewer than {MIN_GROUP_SIZE} pairs have outcomes, so no group is shown")
+    };
+    if let Some(a) = all.shown() {
+        bars.references = vec![(a.job_start_rate, BLUE), (a.sustained_rate, ORANGE)];
+    }
+    let rate = |g: &OutcomeRates, of: fn(&super::OutcomeFigures) -> f64| g.shown().map_or(0.0, of);
+    bars = bars.series("started a job", BLUE, groups.iter().map(|g| rate(g, |f| f.job_start_rate)).collect()).series(
         "job sustained",
         ORANGE,
-        groups.iter().map(|g| g.sustained_rate.unwrap_or(0.0)).collect(),
+        groups.iter().map(|g| rate(g, |f| f.sustained_rate)).collect(),
     );
     let chart = svg(340, |root| draw_bars(root, &bars));
     let rows: Vec<Vec<String>> = std::iter::once(all)
         .chain(groups)
         .map(|g| {
-            vec![
-                g.group.replace('_', " "),
-                g.pairs.to_string(),
-                g.job_starts.to_string(),
-                g.sustained_jobs.to_string(),
-                opt(g.job_start_rate, Format::Percent),
-                opt(g.sustained_rate, Format::Percent),
-                opt(g.mean_score, Format::Score),
-            ]
+            let mut row = vec![g.group.replace('_', " ")];
+            match &g.cell {
+                OutcomeCell::Shown(f) => row.extend([
+                    f.pairs.to_string(),
+                    f.job_starts.to_string(),
+                    f.sustained_jobs.to_string(),
+                    Format::Percent.text(f.job_start_rate),
+                    Format::Percent.text(f.sustained_rate),
+                    Format::Score.text(f.mean_score),
+                ]),
+                OutcomeCell::Suppressed { suppressed } => row.push(withheld_note(*suppressed).replace('\n', " ")),
+            }
+            row
         })
         .collect();
     figure(
@@ -765,19 +823,32 @@ fn rates_figure(id: &str, caption: &str, groups: &[OutcomeRates], all: &OutcomeR
 
 fn what_worked_figures(w: &WhatWorked) -> String {
     let mut out = String::new();
-    let best: Vec<String> =
-        w.best_outcome.iter().map(|o| format!("{} {}", o.pairs, o.outcome.replace('_', " "))).collect();
-    let _ = writeln!(
-        out,
-        "<p>{} mentoring pairs have recorded outcomes; each pair counts once, with its best outcome ({}). A sustained job counts as a job start too. Scores are today's scores of each pair, leaving out the tie that their own mentoring created{}. The horizontal lines are the rates over all pairs.</p>",
-        w.pairs,
-        best.join(", "),
-        if w.outside_hard_rules > 0 {
-            format!("; {} pairs would not pass today's hard rules and are still counted", w.outside_hard_rules)
-        } else {
-            String::new()
-        }
+    let suppression = format!(
+        "Groups of fewer than {MIN_GROUP_SIZE} pairs are not shown, as in the fairness figures, and neither is a larger group whose figures, taken from those of all pairs, would give theirs away."
     );
+    match (w.all.shown(), &w.best_outcome) {
+        (Some(all), Some(best_outcome)) => {
+            let best: Vec<String> =
+                best_outcome.iter().map(|o| format!("{} {}", o.pairs, o.outcome.replace('_', " "))).collect();
+            let _ = writeln!(
+                out,
+                "<p>{} mentoring pairs have recorded outcomes; each pair counts once, with its best outcome ({}). A sustained job counts as a job start too. Scores are today's scores of each pair, leaving out the tie that their own mentoring created{}. The horizontal lines are the rates over all pairs. {}</p>",
+                all.pairs,
+                best.join(", "),
+                match w.outside_hard_rules {
+                    Some(n) if n > 0 => format!("; {n} pairs would not pass today's hard rules and are still counted"),
+                    _ => String::new(),
+                },
+                escape(&suppression)
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "<p>Fewer than {MIN_GROUP_SIZE} mentoring pairs have recorded outcomes, so no figure about them is shown: with so few, someone who knows a few of the people could tell how each of them did.</p>"
+            );
+        }
+    }
     out.push_str(&rates_figure(
         "outcomes-score-band",
         "Job starts and sustained jobs by the pair's match score: do better-scored pairs do better?",

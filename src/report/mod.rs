@@ -17,6 +17,13 @@
 //! any figure about them. Only consented experience tags exist in a
 //! [`Dataset`](crate::Dataset), so unconsented experiences can never reach a report.
 //!
+//! The outcome figures follow the same rule for pairs: a cell (a score band,
+//! a component, a kind of helper, or all pairs) of fewer than
+//! [`MIN_GROUP_SIZE`] pairs is marked [`Suppressed`] and gives no count,
+//! rate or mean. Since the cells of a breakdown add up to all pairs, larger
+//! cells are suppressed too where the total would otherwise give away the
+//! small ones (see [`OutcomeCell`]).
+//!
 //! # Example
 //!
 //! ```
@@ -29,6 +36,8 @@
 //! assert_eq!(report.modes.len(), 4);
 //! // Six people: every lived-experience group is too small to show.
 //! assert!(report.fairness.experience.groups.is_empty());
+//! // Two pairs with outcomes: too few to show any outcome figure.
+//! assert!(report.what_worked.unwrap().all.shown().is_none());
 //! # Ok::<(), passiton::Error>(())
 //! ```
 
@@ -47,7 +56,8 @@ use crate::score::{HelperView, ScoreContext, Weights};
 use crate::shortlist::SCORE_SCALE;
 
 /// Groups (experience tags, areas) with fewer jobseekers than this are
-/// suppressed: not named, not counted, no figure shown.
+/// suppressed: not named, not counted, no figure shown. Outcome cells with
+/// fewer pairs than this are suppressed the same way (see [`OutcomeCell`]).
 ///
 /// Ten is the smallest cell size that UK official statistics commonly
 /// publish for counts about people; below it a reader who knows a few of
@@ -228,16 +238,18 @@ pub struct GroupFigures {
 /// without any direct tie between the two people: the relationship itself
 /// creates a `mentored` tie, and counting it would credit every past pair
 /// with the network the mentoring built.
+///
+/// Every cell, `all` included, is suppressed if it holds fewer than
+/// [`MIN_GROUP_SIZE`] pairs (see [`OutcomeCell`]); when `all` is,
+/// `best_outcome` and `outside_hard_rules` are `None` as well.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WhatWorked {
-    /// Distinct (mentee, helper) pairs with outcomes.
-    pub pairs: usize,
-    /// Pairs by their best outcome, in [`OutcomeKind::ALL`] order.
-    pub best_outcome: Vec<OutcomeCount>,
-    /// Pairs that would fail a hard rule today (they are still counted).
-    pub outside_hard_rules: usize,
-    /// Every pair together.
+    /// Every pair together: the distinct (mentee, helper) pairs with outcomes.
     pub all: OutcomeRates,
+    /// Pairs by their best outcome, in [`OutcomeKind::ALL`] order.
+    pub best_outcome: Option<Vec<OutcomeCount>>,
+    /// Pairs that would fail a hard rule today (they are still counted).
+    pub outside_hard_rules: Option<usize>,
     /// By score band ([`OUTCOME_BANDS`] bands of [`OUTCOME_BAND_WIDTH`]), lowest first.
     pub by_score_band: Vec<OutcomeRates>,
     /// By the component that contributes most to the pair's score (weight
@@ -256,23 +268,76 @@ pub struct OutcomeCount {
     pub pairs: usize,
 }
 
-/// Job starts and sustained jobs in one group of pairs.
+/// One cell of the outcome figures: a group of pairs and what came of them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OutcomeRates {
     /// The group: a score band (`0.0-0.2`), a component name, a role, or `all`.
     pub group: String,
+    /// Its figures, or why they are not shown.
+    #[serde(flatten)]
+    pub cell: OutcomeCell,
+}
+
+impl OutcomeRates {
+    /// The cell's figures, unless it is suppressed.
+    pub fn shown(&self) -> Option<&OutcomeFigures> {
+        match &self.cell {
+            OutcomeCell::Shown(figures) => Some(figures),
+            OutcomeCell::Suppressed { .. } => None,
+        }
+    }
+}
+
+/// The figures of an outcome cell, or the mark that they are withheld.
+///
+/// In JSON a shown cell has its counts and rates beside `group`; a
+/// suppressed one has only `"suppressed"`, saying why, and no count at all.
+///
+/// A cell is suppressed for holding fewer than [`MIN_GROUP_SIZE`] pairs
+/// ([`Suppressed::Small`]), an empty one included, since a zero would tell
+/// which of the other suppressed cells hold the rest. The cells of one
+/// breakdown add up to `all`, so `all` minus the shown cells gives the
+/// suppressed cells' combined counts; while those hold between 1 and
+/// `MIN_GROUP_SIZE - 1` pairs, the smallest shown cell (the first on ties)
+/// is suppressed as well ([`Suppressed::Complementary`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OutcomeCell {
+    /// Large enough to show.
+    Shown(OutcomeFigures),
+    /// Not shown.
+    Suppressed {
+        /// Why.
+        suppressed: Suppressed,
+    },
+}
+
+/// Why an outcome cell is not shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suppressed {
+    /// It holds fewer than [`MIN_GROUP_SIZE`] pairs.
+    Small,
+    /// It is large enough, but showing it would give away the combined
+    /// figures of smaller cells suppressed beside it.
+    Complementary,
+}
+
+/// Job starts and sustained jobs in a cell of at least [`MIN_GROUP_SIZE`] pairs.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutcomeFigures {
     /// Pairs in it.
     pub pairs: usize,
     /// Pairs where the mentee started a job (sustained or not).
     pub job_starts: usize,
     /// Pairs where the job was sustained.
     pub sustained_jobs: usize,
-    /// Job starts over pairs (`None` for an empty group).
-    pub job_start_rate: Option<f64>,
-    /// Sustained jobs over pairs (`None` for an empty group).
-    pub sustained_rate: Option<f64>,
-    /// Mean score of the pairs (`None` for an empty group).
-    pub mean_score: Option<f64>,
+    /// Job starts over pairs.
+    pub job_start_rate: f64,
+    /// Sustained jobs over pairs.
+    pub sustained_rate: f64,
+    /// Mean score of the pairs.
+    pub mean_score: f64,
 }
 
 /// Rounds to [`DECIMALS`] places, so that printed figures never show
@@ -545,18 +610,44 @@ impl OutcomeTally {
         self.score_micros += score_micros;
     }
 
-    fn rates(self, group: String) -> OutcomeRates {
-        let rate = |n: usize| (self.pairs > 0).then(|| share(n, self.pairs));
-        OutcomeRates {
-            group,
-            pairs: self.pairs,
-            job_starts: self.job_starts,
-            sustained_jobs: self.sustained,
-            job_start_rate: rate(self.job_starts),
-            sustained_rate: rate(self.sustained),
-            mean_score: mean_micros(self.score_micros, self.pairs),
+    fn rates(self, group: String, suppressed: Option<Suppressed>) -> OutcomeRates {
+        let cell = match suppressed {
+            Some(suppressed) => OutcomeCell::Suppressed { suppressed },
+            None => OutcomeCell::Shown(OutcomeFigures {
+                pairs: self.pairs,
+                job_starts: self.job_starts,
+                sustained_jobs: self.sustained,
+                job_start_rate: share(self.job_starts, self.pairs),
+                sustained_rate: share(self.sustained, self.pairs),
+                mean_score: mean_micros(self.score_micros, self.pairs).unwrap_or(0.0),
+            }),
+        };
+        OutcomeRates { group, cell }
+    }
+}
+
+/// Which cells of one breakdown to suppress, and why (see [`OutcomeCell`]).
+fn suppression(cells: &[OutcomeTally]) -> Vec<Option<Suppressed>> {
+    let mut res: Vec<Option<Suppressed>> =
+        cells.iter().map(|c| (c.pairs < MIN_GROUP_SIZE).then_some(Suppressed::Small)).collect();
+    loop {
+        let hidden: usize = cells.iter().zip(&res).filter(|(_, s)| s.is_some()).map(|(c, _)| c.pairs).sum();
+        if hidden == 0 || hidden >= MIN_GROUP_SIZE {
+            return res;
+        }
+        // The smallest shown cell, the first on ties.
+        let smallest = (0..cells.len()).filter(|&i| res[i].is_none()).min_by_key(|&i| (cells[i].pairs, i));
+        match smallest {
+            Some(i) => res[i] = Some(Suppressed::Complementary),
+            None => return res,
         }
     }
+}
+
+/// The cells of one breakdown, named by `names`, with small cells and their complements suppressed.
+fn breakdown(cells: Vec<OutcomeTally>, names: impl IntoIterator<Item = String>) -> Vec<OutcomeRates> {
+    let suppressed = suppression(&cells);
+    cells.into_iter().zip(names).zip(suppressed).map(|((t, name), s)| t.rates(name, s)).collect()
 }
 
 /// The label of score band `band`, such as `0.2-0.4`.
@@ -610,18 +701,21 @@ fn what_worked(ctx: &ScoreContext<'_>) -> Option<WhatWorked> {
             outside_hard_rules += 1;
         }
     }
+    // Counts over all pairs are shown only when all pairs form a cell large enough to show.
+    let all_shown = all.pairs >= MIN_GROUP_SIZE;
     Some(WhatWorked {
-        pairs: best.len(),
-        best_outcome: OutcomeKind::ALL
-            .iter()
-            .zip(best_outcome)
-            .map(|(k, pairs)| OutcomeCount { outcome: k.as_str(), pairs })
-            .collect(),
-        outside_hard_rules,
-        all: all.rates("all".into()),
-        by_score_band: by_band.into_iter().enumerate().map(|(b, t)| t.rates(band_label(b))).collect(),
-        by_component: by_component.into_iter().zip(Weights::NAMES).map(|(t, name)| t.rates(name.into())).collect(),
-        by_helper_role: by_role.into_iter().zip(["mentor", "coach"]).map(|(t, name)| t.rates(name.into())).collect(),
+        all: all.rates("all".into(), (!all_shown).then_some(Suppressed::Small)),
+        best_outcome: all_shown.then(|| {
+            OutcomeKind::ALL
+                .iter()
+                .zip(best_outcome)
+                .map(|(k, pairs)| OutcomeCount { outcome: k.as_str(), pairs })
+                .collect()
+        }),
+        outside_hard_rules: all_shown.then_some(outside_hard_rules),
+        by_score_band: breakdown(by_band, (0..OUTCOME_BANDS).map(band_label)),
+        by_component: breakdown(by_component, Weights::NAMES.iter().map(|name| name.to_string())),
+        by_helper_role: breakdown(by_role.to_vec(), ["mentor".to_string(), "coach".to_string()]),
     })
 }
 
@@ -664,6 +758,44 @@ mod tests {
         assert_eq!(utilisation_band(99, 100), 4);
         assert_eq!(utilisation_band(100, 100), 5);
         assert_eq!(utilisation_band(1, 1), 5);
+    }
+
+    fn tallies(pairs: &[usize]) -> Vec<OutcomeTally> {
+        pairs.iter().map(|&pairs| OutcomeTally { pairs, ..OutcomeTally::default() }).collect()
+    }
+
+    #[test]
+    fn small_cells_and_their_complements_are_suppressed() {
+        use Suppressed::{Complementary, Small};
+        // 3 + 0 + 0 suppressed would follow from the total; 16 goes too.
+        assert_eq!(
+            suppression(&tallies(&[16, 47, 3, 0, 0])),
+            [Some(Complementary), None, Some(Small), Some(Small), Some(Small)]
+        );
+        // Suppressed cells already hold 10 pairs together: nothing more to hide.
+        assert_eq!(suppression(&tallies(&[5, 5, 30])), [Some(Small), Some(Small), None]);
+        // Empty cells alone give nothing away.
+        assert_eq!(suppression(&tallies(&[0, 12, 20])), [Some(Small), None, None]);
+        // One small cell beside one large one: both go.
+        assert_eq!(suppression(&tallies(&[46, 1])), [Some(Complementary), Some(Small)]);
+        // Ties go to the first.
+        assert_eq!(suppression(&tallies(&[2, 12, 12])), [Some(Small), Some(Complementary), None]);
+        assert_eq!(suppression(&tallies(&[10, 20])), [None, None]);
+    }
+
+    #[test]
+    fn a_suppressed_cell_has_no_figures_in_json() {
+        let cell = OutcomeTally { pairs: 3, job_starts: 1, sustained: 1, score_micros: 900_000 };
+        let shown = OutcomeTally { pairs: 10, job_starts: 4, sustained: 2, score_micros: 3_000_000 };
+        let json = serde_json::to_string(&[
+            cell.rates("coach".into(), Some(Suppressed::Small)),
+            shown.rates("mentor".into(), None),
+        ])
+        .unwrap();
+        assert_eq!(
+            json,
+            r#"[{"group":"coach","suppressed":"small"},{"group":"mentor","pairs":10,"job_starts":4,"sustained_jobs":2,"job_start_rate":0.4,"sustained_rate":0.2,"mean_score":0.3}]"#
+        );
     }
 
     #[test]
