@@ -29,6 +29,11 @@ const WIDTH: u32 = 960;
 const LABEL: f64 = 15.0;
 /// Font size of chart titles (about 15 px).
 const TITLE: f64 = 19.0;
+/// Font size of the message that stands in for an empty chart: about
+/// 16 px, the page's own text size, since it is the figure's whole content.
+const MESSAGE: f64 = 20.0;
+/// Height of a chart that only holds its empty message, in pixels.
+const MESSAGE_HEIGHT: u32 = 64;
 /// Font family of every chart.
 const FONT: &str = "sans-serif";
 /// Rough width of one character of a label, in pixels, for sizing label areas.
@@ -125,6 +130,16 @@ impl Bars {
         }
     }
 
+    /// Whether the chart is only its empty message.
+    fn is_empty(&self) -> bool {
+        self.categories.is_empty() || self.series.is_empty()
+    }
+
+    /// `height`, or the height of the empty message alone.
+    fn height(&self, height: u32) -> u32 {
+        if self.is_empty() { MESSAGE_HEIGHT } else { height }
+    }
+
     fn series(mut self, name: &str, colour: RGBColor, values: Vec<f64>) -> Bars {
         self.series.push(Series { name: name.to_string(), colour, values });
         self
@@ -132,6 +147,9 @@ impl Bars {
 
     /// Height that fits every category of a horizontal chart.
     fn horizontal_height(&self) -> u32 {
+        if self.is_empty() {
+            return MESSAGE_HEIGHT;
+        }
         let per_bar = if self.overlay { 16 } else { 12 };
         let bars = if self.overlay { 1 } else { self.series.len().max(1) };
         let band = (bars * per_bar + 10) as u32;
@@ -177,19 +195,29 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, bars: &Bars) -> 
     let legend = bars.series.len() > 1;
     // Room above the plot for the legend and for value labels over full bars.
     let top_room = if legend { 46 } else { 22 };
+    if bars.is_empty() {
+        // The message alone, at the page's text size, under the title if any.
+        let (w, h) = area.dim_in_pixel();
+        let mut y = h as i32 / 2;
+        if let Some(title) = &bars.title {
+            area.draw(&Text::new(
+                title.clone(),
+                (w as i32 / 2, 14),
+                text_style(TITLE, &INK, HPos::Center, VPos::Center),
+            ))?;
+            y += 12;
+        }
+        area.draw(&Text::new(
+            bars.empty.clone(),
+            (w as i32 / 2, y),
+            text_style(MESSAGE, &INK, HPos::Center, VPos::Center),
+        ))?;
+        return Ok(());
+    }
     let mut builder = ChartBuilder::on(area);
     builder.margin(8).margin_top(top_room).margin_right(28);
     if let Some(title) = &bars.title {
         builder.caption(title, (FONT, TITLE));
-    }
-    if n == 0 || bars.series.is_empty() {
-        let (w, h) = area.dim_in_pixel();
-        area.draw(&Text::new(
-            bars.empty.clone(),
-            (w as i32 / 2, h as i32 / 2),
-            text_style(LABEL, &INK, HPos::Center, VPos::Center),
-        ))?;
-        return Ok(());
     }
     let data_max = bars.series.iter().flat_map(|s| s.values.iter().copied()).fold(0.0, f64::max);
     let top = bars.max.unwrap_or_else(|| axis_top(data_max)).max(data_max);
@@ -624,7 +652,7 @@ fn caseload_figures(report: &Report) -> String {
     bars.category_axis = "jobseekers assigned".into();
     bars.empty = "no mentors with capacity".into();
     bars = bars.series("mentors", TEAL, m.load_histogram.iter().map(|&n| n as f64).collect());
-    let chart = svg(320, |root| draw_bars(root, &bars));
+    let chart = svg(bars.height(320), |root| draw_bars(root, &bars));
     let rows: Vec<Vec<String>> =
         m.load_histogram.iter().enumerate().map(|(n, &count)| vec![n.to_string(), count.to_string()]).collect();
     out.push_str(&figure(
@@ -794,7 +822,7 @@ fn rates_figure(id: &str, caption: &str, groups: &[OutcomeRates], all: &OutcomeR
         ORANGE,
         groups.iter().map(|g| rate(g, |f| f.sustained_rate)).collect(),
     );
-    let chart = svg(340, |root| draw_bars(root, &bars));
+    let chart = svg(bars.height(340), |root| draw_bars(root, &bars));
     let rows: Vec<Vec<String>> = std::iter::once(all)
         .chain(groups)
         .map(|g| {
