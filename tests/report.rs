@@ -196,8 +196,19 @@ fn sample_figures_match_a_recount_of_the_data_and_match_outputs() {
         assert_eq!(s["helpers"], of_kind.len());
         assert_eq!(s["assigned"], of_kind.iter().map(|h| h["assigned"].as_u64().unwrap()).sum::<u64>());
         let bands: u64 = s["utilisation_bands"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
-        let loads: u64 = s["load_histogram"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).sum();
-        assert_eq!((bands, loads), (of_kind.len() as u64, of_kind.len() as u64));
+        assert_eq!(bands, of_kind.len() as u64);
+        // Load bins, the same for both kinds, recounted from each helper's load.
+        let labels: Vec<&str> =
+            report["caseload"]["load_bin_labels"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(labels, ["0", "1", "2", "3-4", "5-9", "10-19", "20-49", "50 or more"]);
+        let starts: Vec<u64> = labels.iter().map(|l| l.split(['-', ' ']).next().unwrap().parse().unwrap()).collect();
+        let mut recount = vec![0u64; labels.len()];
+        for h in &of_kind {
+            let load = h["assigned"].as_u64().unwrap();
+            recount[starts.iter().rposition(|&start| load >= start).unwrap()] += 1;
+        }
+        let bins: Vec<u64> = s["load_bins"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        assert_eq!(bins, recount, "{kind}");
     }
 
     // Fairness, recounted from people.csv (consented tags only) and match.csv.

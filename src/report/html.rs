@@ -19,8 +19,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{
-    GroupTable, MIN_GROUP_SIZE, OutcomeCell, OutcomeRates, Report, SCORE_BIN_WIDTH, SCORE_BINS, Suppressed,
-    UTILISATION_BANDS, WhatWorked,
+    GroupTable, LOAD_BINS, LoadSummary, MIN_GROUP_SIZE, OutcomeCell, OutcomeRates, Report, SCORE_BIN_WIDTH, SCORE_BINS,
+    Suppressed, UTILISATION_BANDS, WhatWorked,
 };
 
 /// Width of every chart, in pixels.
@@ -461,7 +461,7 @@ pub const FIGURE_IDS: [&str; 11] = [
     "modes",
     "scores",
     "caseload-coaches",
-    "caseload-mentors",
+    "caseloads",
     "utilisation",
     "unmatched",
     "fairness-experience",
@@ -604,6 +604,11 @@ fn scores_figure(report: &Report) -> String {
     )
 }
 
+/// Each count as a share of the summary's helpers.
+fn shares(summary: &LoadSummary, counts: &[usize]) -> Vec<f64> {
+    counts.iter().map(|&n| if summary.helpers == 0 { 0.0 } else { n as f64 / summary.helpers as f64 }).collect()
+}
+
 fn caseload_figures(report: &Report) -> String {
     let load = &report.caseload;
     let mut out = String::new();
@@ -646,37 +651,44 @@ fn caseload_figures(report: &Report) -> String {
         table(&["coach", "assigned", "capacity", "utilisation"], &rows),
     ));
 
-    let m = &load.mentors;
-    let categories: Vec<String> = (0..m.load_histogram.len()).map(|n| n.to_string()).collect();
-    let mut bars = Bars::new(categories, "mentors", Format::Count);
+    let (m, c) = (&load.mentors, &load.coaches);
+    let mut bars = Bars::new(LOAD_BINS.iter().map(|s| s.to_string()).collect(), "share of helpers", Format::Percent);
+    bars.max = Some(1.0);
     bars.category_axis = "jobseekers assigned".into();
-    bars.empty = "no mentors with capacity".into();
-    bars = bars.series("mentors", TEAL, m.load_histogram.iter().map(|&n| n as f64).collect());
-    let chart = svg(bars.height(320), |root| draw_bars(root, &bars));
-    let rows: Vec<Vec<String>> =
-        m.load_histogram.iter().enumerate().map(|(n, &count)| vec![n.to_string(), count.to_string()]).collect();
+    bars.empty = "no mentors or coaches with capacity".into();
+    bars = bars.series("mentors", TEAL, shares(m, &m.load_bins)).series("coaches", BLUE, shares(c, &c.load_bins));
+    let chart = svg(bars.height(340), |root| draw_bars(root, &bars));
+    let rows: Vec<Vec<String>> = LOAD_BINS
+        .iter()
+        .enumerate()
+        .map(|(b, name)| vec![name.to_string(), m.load_bins[b].to_string(), c.load_bins[b].to_string()])
+        .collect();
     out.push_str(&figure(
-        "caseload-mentors",
+        "caseloads",
         &format!(
-            "Caseload per mentor in the optimal matching: how many mentors have 0, 1, 2 … jobseekers. {} mentors offer {} places, of which {} are taken ({}).",
+            "How many jobseekers each helper has in the optimal matching, as a share of mentors and of coaches, in the same bins for both. {} mentors offer {} places, of which {} are taken ({}); {} coaches offer {}, of which {} are taken ({}).",
             m.helpers,
             m.places,
             m.assigned,
-            Format::Percent.text(m.utilisation)
+            Format::Percent.text(m.utilisation),
+            c.helpers,
+            c.places,
+            c.assigned,
+            Format::Percent.text(c.utilisation)
         ),
         chart,
-        table(&["jobseekers assigned", "mentors"], &rows),
+        table(&["jobseekers assigned", "mentors", "coaches"], &rows),
     ));
 
-    let c = &load.coaches;
-    let shares = |s: &super::LoadSummary| -> Vec<f64> {
-        s.utilisation_bands.iter().map(|&n| if s.helpers == 0 { 0.0 } else { n as f64 / s.helpers as f64 }).collect()
-    };
     let mut bars =
         Bars::new(UTILISATION_BANDS.iter().map(|s| s.to_string()).collect(), "share of helpers", Format::Percent);
     bars.max = Some(1.0);
     bars.category_axis = "share of their places used".into();
-    bars = bars.series("mentors", TEAL, shares(m)).series("coaches", BLUE, shares(c));
+    bars = bars.series("mentors", TEAL, shares(m, &m.utilisation_bands)).series(
+        "coaches",
+        BLUE,
+        shares(c, &c.utilisation_bands),
+    );
     let chart = svg(340, |root| draw_bars(root, &bars));
     let rows: Vec<Vec<String>> = UTILISATION_BANDS
         .iter()

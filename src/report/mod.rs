@@ -80,8 +80,17 @@ pub const OUTCOME_BANDS: usize = 5;
 /// Decimal places kept in every fraction and mean of the report.
 pub const DECIMALS: i32 = 4;
 
-/// The utilisation bands of the caseload figure, in order.
+/// The utilisation bands of the caseload figures, in order: the share of
+/// a helper's own places that is used.
 pub const UTILISATION_BANDS: [&str; 6] = ["none", "under 25%", "25-49%", "50-74%", "75-99%", "full"];
+
+/// The load bins of the caseload figures, in order: jobseekers assigned to
+/// one helper. The same bins serve mentors (a few places each) and coaches
+/// (tens), so that the two compare and a coach's long tail stays short.
+pub const LOAD_BINS: [&str; 8] = ["0", "1", "2", "3-4", "5-9", "10-19", "20-49", "50 or more"];
+
+/// The smallest load of each of [`LOAD_BINS`].
+const LOAD_BIN_STARTS: [u32; 8] = [0, 1, 2, 3, 5, 10, 20, 50];
 
 /// Everything `passiton report` shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -152,6 +161,10 @@ pub struct ReasonCount {
 /// Caseloads of the optimal matching.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Caseload {
+    /// The names of the load bins ([`LOAD_BINS`]), which `load_bins` counts follow.
+    pub load_bin_labels: [&'static str; 8],
+    /// The names of the utilisation bands ([`UTILISATION_BANDS`]), which `utilisation_bands` counts follow.
+    pub utilisation_band_labels: [&'static str; 6],
     /// Mentors with capacity.
     pub mentors: LoadSummary,
     /// Coaches with capacity.
@@ -171,8 +184,8 @@ pub struct LoadSummary {
     pub assigned: u64,
     /// Assigned over places (0 when there are no places).
     pub utilisation: f64,
-    /// Helpers by number assigned: `load_histogram[n]` helpers have `n` jobseekers.
-    pub load_histogram: Vec<usize>,
+    /// Helpers per [`LOAD_BINS`] bin (jobseekers assigned to them).
+    pub load_bins: Vec<usize>,
     /// Helpers per [`UTILISATION_BANDS`] band (assigned over their own capacity).
     pub utilisation_bands: Vec<usize>,
 }
@@ -459,6 +472,10 @@ fn utilisation_band(assigned: u32, capacity: u32) -> usize {
     }
 }
 
+fn load_bin(assigned: u32) -> usize {
+    LOAD_BIN_STARTS.iter().rposition(|&start| assigned >= start).unwrap_or(0)
+}
+
 fn caseload(ctx: &ScoreContext<'_>, matched_to: &[Option<(PersonIdx, i64)>]) -> Caseload {
     let data = ctx.data;
     let mut assigned = vec![0u32; data.people.len()];
@@ -469,13 +486,12 @@ fn caseload(ctx: &ScoreContext<'_>, matched_to: &[Option<(PersonIdx, i64)>]) -> 
     helpers.sort_by_key(|h| ctx.id_rank[h.0 as usize]);
     let summary = |role: Role| {
         let of_role: Vec<PersonIdx> = helpers.iter().copied().filter(|&h| data.person(h).role == role).collect();
-        let max = of_role.iter().map(|h| assigned[h.0 as usize]).max().unwrap_or(0);
-        let mut load_histogram = vec![0; max as usize + 1];
+        let mut load_bins = vec![0; LOAD_BINS.len()];
         let mut utilisation_bands = vec![0; UTILISATION_BANDS.len()];
         let (mut places, mut total) = (0u64, 0u64);
         for &h in &of_role {
             let (a, c) = (assigned[h.0 as usize], data.person(h).capacity);
-            load_histogram[a as usize] += 1;
+            load_bins[load_bin(a)] += 1;
             utilisation_bands[utilisation_band(a, c)] += 1;
             places += u64::from(c);
             total += u64::from(a);
@@ -485,11 +501,13 @@ fn caseload(ctx: &ScoreContext<'_>, matched_to: &[Option<(PersonIdx, i64)>]) -> 
             places,
             assigned: total,
             utilisation: if places == 0 { 0.0 } else { rounded(total as f64 / places as f64) },
-            load_histogram,
+            load_bins,
             utilisation_bands,
         }
     };
     Caseload {
+        load_bin_labels: LOAD_BINS,
+        utilisation_band_labels: UTILISATION_BANDS,
         mentors: summary(Role::Mentor),
         coaches: summary(Role::Coach),
         helpers: helpers
@@ -758,6 +776,12 @@ mod tests {
         assert_eq!(utilisation_band(99, 100), 4);
         assert_eq!(utilisation_band(100, 100), 5);
         assert_eq!(utilisation_band(1, 1), 5);
+    }
+
+    #[test]
+    fn load_bins_are_the_same_for_every_helper() {
+        let bins: Vec<usize> = [0, 1, 2, 3, 4, 5, 9, 10, 19, 20, 49, 50, 500].into_iter().map(load_bin).collect();
+        assert_eq!(bins, [0, 1, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7]);
     }
 
     fn tallies(pairs: &[usize]) -> Vec<OutcomeTally> {
