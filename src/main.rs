@@ -243,6 +243,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// An HTML page with charts, and the same figures as JSON.
+    ///
+    /// Writes into DIR, which appears whole or not at all: `report.html`, a
+    /// self-contained page (SVG charts, no network needed to view it), and
+    /// `report.json`: every match mode compared, caseloads, who is left
+    /// unmatched and why, fairness by lived-experience group and by area
+    /// (groups of fewer than 10 jobseekers suppressed), and what worked
+    /// according to `outcomes.csv`. The same input gives byte-identical files.
+    Report {
+        #[command(flatten)]
+        scoring: Scoring,
+        /// Directory to create.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace a non-empty output directory.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Options shared by every command that scores pairs.
@@ -452,6 +470,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 "wrote {}: {jobseekers} jobseekers, {mentors} mentors, {coaches} coaches, {} employers",
                 out.display(),
                 dataset.employers.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { scoring, out, force } => {
+            let weights = scoring.weights()?;
+            let data = load(&scoring.data)?;
+            let ctx = passiton::ScoreContext::new(&data, weights)?;
+            let found = with_spinner("finding candidates", || {
+                Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
+            })?;
+            let report = with_spinner("matching", || passiton::report::report(&ctx, &found))?;
+            passiton::io::report::write_report(&report, &out, force)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            let optimal = &report.modes[0];
+            // The outcome pairs are counted only where the report shows them.
+            let outcome_pairs = match report.what_worked.as_ref().map(|w| w.all.shown()) {
+                None => "0".to_string(),
+                Some(Some(all)) => all.pairs.to_string(),
+                Some(None) => format!("fewer than {}", passiton::report::MIN_GROUP_SIZE),
+            };
+            println!(
+                "wrote {}: {} jobseekers, {} matched (optimal), {} groups shown, {outcome_pairs} outcome pairs",
+                out.display(),
+                report.counts.jobseekers,
+                optimal.matched,
+                report.fairness.experience.groups.len() + report.fairness.area.groups.len(),
             );
             Ok(ExitCode::SUCCESS)
         }

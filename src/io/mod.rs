@@ -8,6 +8,7 @@ pub mod pass_on;
 pub mod peers;
 pub mod previous;
 pub mod read;
+pub mod report;
 pub mod solver_input;
 pub mod write;
 pub mod write_intros;
