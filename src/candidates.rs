@@ -207,6 +207,9 @@ pub struct Candidates {
     pub edges: Vec<CandidateEdge>,
     /// How many pairs were scored to find them (for reporting pruning).
     pub pairs_scored: u64,
+    /// For each jobseeker without candidates, why no helper is feasible
+    /// ([`no_candidate_reason`]); `None` for everyone else.
+    pub no_candidate: Vec<Option<String>>,
 }
 
 impl Candidates {
@@ -215,7 +218,19 @@ impl Candidates {
         &self.edges[self.offsets[i]..self.offsets[i + 1]]
     }
 
-    fn from_lists(jobseekers: Vec<PersonIdx>, lists: Vec<(Vec<CandidateEdge>, u64)>) -> Candidates {
+    /// Why the `i`-th jobseeker has no candidate, when they have none.
+    pub fn reason(&self, i: usize) -> Option<&str> {
+        self.no_candidate[i].as_deref()
+    }
+
+    fn from_lists(
+        jobseekers: Vec<PersonIdx>,
+        lists: Vec<(Vec<CandidateEdge>, u64)>,
+        why_none: impl Fn(PersonIdx) -> Option<String> + Sync,
+    ) -> Candidates {
+        // Each reason may cost a pass over the helpers: in parallel, for the few who need one.
+        let no_candidate =
+            jobseekers.par_iter().zip(&lists).map(|(&j, (list, _))| list.is_empty().then(|| why_none(j))?).collect();
         let mut offsets = Vec::with_capacity(lists.len() + 1);
         offsets.push(0);
         let total = lists.iter().map(|(l, _)| l.len()).sum();
@@ -226,7 +241,7 @@ impl Candidates {
             offsets.push(edges.len());
             pairs_scored += scored;
         }
-        Candidates { jobseekers, offsets, edges, pairs_scored }
+        Candidates { jobseekers, offsets, edges, pairs_scored, no_candidate }
     }
 }
 
@@ -315,7 +330,7 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
             (top.into_sorted(), scored)
         })
         .collect();
-    Candidates::from_lists(jobseekers, lists)
+    Candidates::from_lists(jobseekers, lists, |j| no_candidate_reason(data, &exclusions, j))
 }
 
 /// Every jobseeker's top `k` feasible helpers, exactly as
@@ -355,7 +370,7 @@ pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candida
     for (i, result) in order.into_iter().zip(found) {
         lists[i] = result;
     }
-    Candidates::from_lists(jobseekers, lists)
+    Candidates::from_lists(jobseekers, lists, |j| local.no_candidate_reason(data, &exclusions, j))
 }
 
 /// Why a jobseeker has no feasible helper at all, in plain words; `None`
@@ -367,7 +382,7 @@ pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candida
 /// dropped out. O(helpers); meant for the few who have no candidate.
 pub fn no_candidate_reason(data: &Dataset, exclusions: &Exclusions, jobseeker: PersonIdx) -> Option<String> {
     let j = data.person(jobseeker);
-    let mut left = [0usize; 6];
+    let mut deepest = 0;
     for (i, h) in data.people.iter().enumerate() {
         let stages = [
             h.role.is_helper(),
@@ -377,11 +392,15 @@ pub fn no_candidate_reason(data: &Dataset, exclusions: &Exclusions, jobseeker: P
             !j.availability.intersection(h.availability).is_empty(),
             !exclusions.contains(jobseeker, PersonIdx(i as u32)),
         ];
-        for (count, _) in left.iter_mut().zip(stages).take_while(|(_, passed)| *passed) {
-            *count += 1;
-        }
+        deepest = deepest.max(stages.iter().take_while(|&&passed| passed).count());
     }
-    let reason = match left.iter().position(|&n| n == 0)? {
+    why_none(j, deepest)
+}
+
+/// The words of [`no_candidate_reason`], from the most rules in a row that
+/// any one helper passes; `None` when one passes all six.
+fn why_none(j: &Person, deepest: usize) -> Option<String> {
+    let reason = match deepest {
         0 => "no mentors or coaches in the data".to_string(),
         1 => "every mentor and coach is full".to_string(),
         2 => {
@@ -389,7 +408,8 @@ pub fn no_candidate_reason(data: &Dataset, exclusions: &Exclusions, jobseeker: P
         }
         3 => "no one within reach shares a language".to_string(),
         4 => "no one within reach shares a free time".to_string(),
-        _ => "everyone within reach is an excluded pair".to_string(),
+        5 => "everyone within reach is an excluded pair".to_string(),
+        _ => return None,
     };
     Some(reason)
 }
@@ -1084,6 +1104,52 @@ fn search(
         scored += trees[usize::from(at.tree)].open(at, &mut search, &mut queue);
     }
     (search.top.into_sorted(), scored)
+}
+
+impl HelperIndex {
+    /// [`no_candidate_reason`] for the tree's helpers (every helper with
+    /// capacity), the same words without a pass over everyone: nodes whose
+    /// helpers cannot get further through the rules than some helper already
+    /// has are skipped whole.
+    fn no_candidate_reason(&self, data: &Dataset, exclusions: &Exclusions, jobseeker: PersonIdx) -> Option<String> {
+        let j = data.person(jobseeker);
+        if self.nodes.is_empty() {
+            let any_helper = data.people.iter().any(|p| p.role.is_helper());
+            return why_none(j, usize::from(any_helper));
+        }
+        let point = unit_vector(j.lat, j.lon);
+        let (languages, slots) = (self.languages.mask(&j.languages), j.availability.0);
+        // Every helper here is one with capacity: two rules passed.
+        let mut deepest = 2;
+        let mut stack = vec![0u32];
+        while let Some(at) = stack.pop() {
+            let node = &self.nodes[at as usize];
+            let s = &node.summary;
+            let reachable = (j.remote && s.any_remote) || s.min_km(&point) <= j.max_km.min(s.max_km);
+            if !reachable || (deepest >= 3 && languages & s.languages == 0) || (deepest >= 4 && slots & s.slots == 0) {
+                continue;
+            }
+            if let Some((left, right)) = node.children {
+                stack.extend([right, left]);
+                continue;
+            }
+            let range = node.start as usize..node.end as usize;
+            for (&h, c) in self.order[range.clone()].iter().zip(&self.compact[range]) {
+                let helper = data.person(h);
+                let stages = [
+                    within_reach(j, helper, chord_km(&point, &c.point)),
+                    shares_language(j, helper),
+                    slots & c.slots != 0,
+                    !exclusions.contains(jobseeker, h),
+                ];
+                deepest = deepest.max(2 + stages.iter().take_while(|&&passed| passed).count());
+                if deepest == 6 {
+                    return None;
+                }
+            }
+        }
+        why_none(j, deepest)
+    }
 }
 
 /// Places left with each helper of a [`HelperIndex`], with a count per tree

@@ -19,7 +19,7 @@
 use rayon::prelude::*;
 
 use crate::assign::{AssignOptions, AssignProblem, Edge, assign, greedy};
-use crate::candidates::{Candidates, Exclusions, check_pair, no_candidate_reason};
+use crate::candidates::{Candidates, Exclusions, check_pair};
 use crate::error::Result;
 use crate::model::{PersonIdx, Role};
 use crate::score::ScoreContext;
@@ -87,8 +87,8 @@ pub struct Instance {
     helpers: Vec<PersonIdx>,
     /// Per jobseeker (dense, id order): (helper slot, scaled score), helper slots in id order.
     edges: Vec<Vec<(u32, i64)>>,
-    /// Why each jobseeker with no feasible helper has none (`None` for the others).
-    /// Worked out once, in parallel: each costs a pass over every helper.
+    /// Why each jobseeker without an edge has none (`None` for the others),
+    /// as the candidate search found it.
     no_candidate: Vec<Option<String>>,
 }
 
@@ -154,13 +154,11 @@ impl Instance {
             })
             .collect();
         let jobseekers: Vec<PersonIdx> = order.iter().map(|&i| found.jobseekers[i]).collect();
-        let no_candidate = jobseekers
-            .par_iter()
+        let no_candidate = order
+            .iter()
             .zip(&edges)
-            .map(|(&j, list)| {
-                list.is_empty().then(|| {
-                    no_candidate_reason(data, &exclusions, j).unwrap_or_else(|| "no feasible mentor or coach".into())
-                })
+            .map(|(&i, list)| {
+                list.is_empty().then(|| found.reason(i).unwrap_or("no feasible mentor or coach").to_string())
             })
             .collect();
         Instance { jobseekers, helpers, edges, no_candidate }

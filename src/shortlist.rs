@@ -29,7 +29,7 @@
 use rayon::prelude::*;
 
 use crate::assign::{AssignOptions, AssignProblem, Edge, assign};
-use crate::candidates::{Candidates, Exclusions, no_candidate_reason};
+use crate::candidates::Candidates;
 use crate::error::Result;
 use crate::model::{Dataset, PersonIdx};
 use crate::score::ScoreContext;
@@ -141,9 +141,6 @@ pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &Shortlis
             }
         }
     }
-    let exclusions = Exclusions::of(data);
-    // Reasons for an empty list cost a pass over every helper each, so the
-    // lists are finished in parallel (indexed, so order is kept).
     let lists = found
         .jobseekers
         .par_iter()
@@ -156,7 +153,7 @@ pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &Shortlis
             let reason = if !options.is_empty() {
                 None
             } else if found.of(i).is_empty() {
-                no_candidate_reason(data, &exclusions, jobseeker)
+                found.reason(i).map(str::to_string)
             } else {
                 Some("every mentor and coach within reach is already shown to as many people as they can take".into())
             };

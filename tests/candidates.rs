@@ -18,6 +18,7 @@ proptest! {
         let slow = candidates_brute_force(&ctx, &options);
         prop_assert_eq!(&fast.offsets, &slow.offsets);
         prop_assert_eq!(&fast.edges, &slow.edges);
+        prop_assert_eq!(&fast.no_candidate, &slow.no_candidate);
         prop_assert!(fast.pairs_scored <= slow.pairs_scored);
     }
 
@@ -36,6 +37,7 @@ proptest! {
         let slow = candidates_brute_force(&ctx, &options);
         prop_assert_eq!(&fast.offsets, &slow.offsets);
         prop_assert_eq!(&fast.edges, &slow.edges);
+        prop_assert_eq!(&fast.no_candidate, &slow.no_candidate);
     }
 
     #[test]
