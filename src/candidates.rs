@@ -1180,6 +1180,11 @@ impl Vacancies {
         Vacancies { room, open_below, position }
     }
 
+    /// Whether `helper` has a place left.
+    pub(crate) fn has_room(&self, helper: PersonIdx) -> bool {
+        self.position.get(helper.0 as usize).is_some_and(|&at| at != u32::MAX && self.room[at as usize] > 0)
+    }
+
     /// Takes one of `helper`'s places; when it was the last, every node
     /// above the helper counts one fewer helper with room. O(tree depth).
     pub(crate) fn take(&mut self, index: &HelperIndex, helper: PersonIdx) {
@@ -1217,16 +1222,16 @@ impl HelperIndex {
         if self.nodes.is_empty() {
             return None;
         }
-        let probe = self.probe(ctx, data.person(jobseeker));
+        let j = data.person(jobseeker);
+        let (point, languages) = (unit_vector(j.lat, j.lon), self.languages.mask(&j.languages));
         let reachable = |s: &Summary| {
-            let km = s.min_km(&probe.point);
-            probe.languages & s.languages != 0
-                && probe.slots & s.slots != 0
-                && (km <= probe.max_km.min(s.max_km) || (probe.remote && s.any_remote))
+            languages & s.languages != 0
+                && j.availability.0 & s.slots != 0
+                && (s.min_km(&point) <= j.max_km.min(s.max_km) || (j.remote && s.any_remote))
         };
         // A min-heap on distance: `Open` is a max-heap on bound, so negate.
         let mut queue: BinaryHeap<Open> = BinaryHeap::new();
-        queue.push(Open { bound: -self.nodes[0].summary.min_km(&probe.point), tree: 0, node: 0 });
+        queue.push(Open { bound: -self.nodes[0].summary.min_km(&point), tree: 0, node: 0 });
         let mut best: Option<(f64, u32, PersonIdx)> = None;
         while let Some(Open { bound, node: at, .. }) = queue.pop() {
             if best.is_some_and(|(km, _, _)| -bound > km) {
@@ -1240,7 +1245,7 @@ impl HelperIndex {
                 Some((left, right)) => {
                     for child in [left, right] {
                         queue.push(Open {
-                            bound: -self.nodes[child as usize].summary.min_km(&probe.point),
+                            bound: -self.nodes[child as usize].summary.min_km(&point),
                             tree: 0,
                             node: child,
                         });

@@ -873,12 +873,7 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
             passiton::matching::Mode::Greedy => "match_greedy",
             passiton::matching::Mode::FirstFree => "match_first_free",
         };
-        all.push(log.stage(
-            name,
-            "matched",
-            || instance.solve(&ctx, mode),
-            |m| m.matched,
-        )?);
+        all.push(log.stage(name, "matched", || instance.solve(&ctx, mode), |m| m.matched)?);
     }
     drop(instance);
     let by_mode = |mode| all.iter().find(|m| m.mode == mode).expect("every mode is run");

@@ -203,6 +203,9 @@ impl Instance {
     }
 }
 
+/// Jobseekers whose first-free turns are searched ahead together.
+const FIRST_FREE_BATCH: usize = 4096;
+
 /// Matches jobseekers to helpers in `mode`, over the candidate edges `found`.
 ///
 /// # Errors
@@ -296,17 +299,27 @@ fn first_free(ctx: &ScoreContext<'_>, instance: &Instance) -> Vec<Option<u32>> {
     }
     let index = crate::candidates::HelperIndex::build(ctx);
     let mut vacancies = crate::candidates::Vacancies::new(&index, data);
-    instance
-        .jobseekers
-        .iter()
-        .map(|&j| {
-            let found = index.nearest(ctx, &exclusions, j, &vacancies);
-            found.map(|h| {
+    let mut mentor_of = Vec::with_capacity(instance.jobseekers.len());
+    // Turns are taken one by one, but searched ahead in parallel, a batch at
+    // a time, against the places left when the batch starts. Places only
+    // ever run out, so a helper found then who still has room at the
+    // jobseeker's turn is still the nearest with room; only the others are
+    // searched again. The result is that of strict turns.
+    for batch in instance.jobseekers.chunks(FIRST_FREE_BATCH) {
+        let ahead: Vec<Option<PersonIdx>> =
+            batch.par_iter().map(|&j| index.nearest(ctx, &exclusions, j, &vacancies)).collect();
+        for (&j, found) in batch.iter().zip(ahead) {
+            let found = match found {
+                Some(h) if !vacancies.has_room(h) => index.nearest(ctx, &exclusions, j, &vacancies),
+                found => found,
+            };
+            mentor_of.push(found.map(|h| {
                 vacancies.take(&index, h);
                 slot_of[h.0 as usize]
-            })
-        })
-        .collect()
+            }));
+        }
+    }
+    mentor_of
 }
 
 /// Matched count and total score of every mode, for comparisons.

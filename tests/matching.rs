@@ -37,6 +37,28 @@ proptest! {
     }
 
     #[test]
+    fn first_free_is_strict_turns_to_the_nearest_with_room(data in population()) {
+        let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
+        let found = candidates(&ctx, &CandidateOptions { k: 3 });
+        let exclusions = Exclusions::of(&data);
+        let fast = passiton::matching::match_jobseekers(&ctx, &found, Mode::FirstFree).unwrap();
+        // Rows come in id order: each takes the nearest feasible helper with
+        // a place left (ties by id), looking at everyone.
+        let mut room: Vec<u32> = data.people.iter().map(|p| p.capacity).collect();
+        for (j, got) in &fast.rows {
+            let nearest = (0..data.people.len())
+                .map(|h| passiton::PersonIdx(h as u32))
+                .filter(|h| room[h.0 as usize] > 0)
+                .filter_map(|h| check_pair(&data, &exclusions, *j, h).ok().map(|km| (km, data.person(h).id.clone(), h)))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            prop_assert_eq!(got.as_ref().ok().copied(), nearest.as_ref().map(|n| n.2));
+            if let Some((_, _, h)) = nearest {
+                room[h.0 as usize] -= 1;
+            }
+        }
+    }
+
+    #[test]
     fn rematch_with_nothing_changed_changes_nothing(data in population()) {
         let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
         let found = candidates(&ctx, &CandidateOptions { k: 6 });
