@@ -91,8 +91,11 @@ use crate::score::{ScoreContext, best_sector_match, locality};
 pub use crate::shortlist::SCORE_SCALE;
 use crate::taxonomy::SicIdx;
 
-/// Default number of candidate peers kept per jobseeker.
-pub const DEFAULT_PEERS: usize = 20;
+/// Default number of candidate peers kept per jobseeker. The optimal
+/// pairing rarely reaches far down anyone's list: on 30% of national scale
+/// (223,500 jobseekers) 10 gives 99.9% of the total score of 20 with half
+/// the edges and half the pairing time.
+pub const DEFAULT_PEERS: usize = 10;
 /// Default number of nearest feasible peers scored per jobseeker.
 pub const DEFAULT_POOL: usize = 40;
 /// Most reasons a peer explanation gives.
