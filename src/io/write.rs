@@ -44,6 +44,50 @@ pub fn csv_writer<'w>(out: &'w mut dyn Write, header: &[&str]) -> Result<csv::Wr
     Ok(writer)
 }
 
+/// Items whose rows are formatted together by one thread in
+/// [`write_rows_in_parallel`].
+const ROWS_PER_TASK: usize = 2048;
+
+/// Writes `header`, then the rows of every item in order: rows are formatted
+/// (scores explained, fields quoted) in parallel, a slice of items per
+/// task, and written out in item order, so the bytes are those of writing
+/// one row after another. Memory holds a few tasks' rows at a time.
+///
+/// # Errors
+///
+/// Writing fails, or `rows` fails.
+pub fn write_rows_in_parallel<T: Sync>(
+    out: &mut dyn Write,
+    header: &[&str],
+    items: &[T],
+    rows: impl Fn(&mut csv::Writer<&mut Vec<u8>>, &T) -> Result<()> + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let mut head = csv_writer(out, header)?;
+    head.flush().map_err(|e| Error::io("<output>", e))?;
+    drop(head);
+    let per_round = ROWS_PER_TASK * 4 * rayon::current_num_threads().max(1);
+    for round in items.chunks(per_round) {
+        let parts: Vec<Result<Vec<u8>>> = round
+            .par_chunks(ROWS_PER_TASK)
+            .map(|task| {
+                let mut bytes = Vec::new();
+                let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(&mut bytes);
+                for item in task {
+                    rows(&mut writer, item)?;
+                }
+                writer.flush().map_err(|e| Error::io("<output>", e))?;
+                drop(writer);
+                Ok(bytes)
+            })
+            .collect();
+        for part in parts {
+            out.write_all(&part?).map_err(|e| Error::io("<output>", e))?;
+        }
+    }
+    out.flush().map_err(|e| Error::io("<output>", e))
+}
+
 /// Formats a number in [0, 1] with [`DECIMALS`] decimals.
 pub fn fixed(value: f64) -> String {
     // Adding +0.0 turns a -0.0 into 0.0, so zero always prints the same way.
@@ -81,17 +125,15 @@ pub fn by_id(ctx: &ScoreContext<'_>, people: impl Iterator<Item = (usize, Person
 ///
 /// Writing fails.
 pub fn write_shortlists(ctx: &ScoreContext<'_>, lists: &Shortlists, out: &mut dyn Write) -> Result<()> {
-    let mut writer = csv_writer(out, &SHORTLIST_HEADER)?;
     let order = by_id(ctx, lists.lists.iter().enumerate().map(|(i, l)| (i, l.jobseeker)));
-    for (i, jobseeker) in order {
+    write_rows_in_parallel(out, &SHORTLIST_HEADER, &order, |writer, &(i, jobseeker)| {
         let list = &lists.lists[i];
         let jobseeker_id = &ctx.data.person(jobseeker).id;
         if list.options.is_empty() {
             let reason = list.reason.as_deref().unwrap_or("no options");
             let mut row = vec![jobseeker_id.as_str(), "", "", "", "", "", "", "", "", ""];
             row.push(reason);
-            writer.write_record(&row).map_err(csv_error)?;
-            continue;
+            return writer.write_record(&row).map_err(csv_error);
         }
         for (rank, &(helper, _)) in list.options.iter().enumerate() {
             let scored = ctx.score(jobseeker, helper);
@@ -100,8 +142,8 @@ pub fn write_shortlists(ctx: &ScoreContext<'_>, lists: &Shortlists, out: &mut dy
             row.extend(score_fields(ctx, &scored));
             writer.write_record(&row).map_err(csv_error)?;
         }
-    }
-    writer.flush().map_err(|e| Error::io("<output>", e))
+        Ok(())
+    })
 }
 
 /// The header of `match` output.
@@ -126,25 +168,24 @@ pub const MATCH_HEADER: [&str; 10] = [
 ///
 /// Writing fails.
 pub fn write_matching(ctx: &ScoreContext<'_>, matching: &crate::matching::Matching, out: &mut dyn Write) -> Result<()> {
-    let mut writer = csv_writer(out, &MATCH_HEADER)?;
-    for (jobseeker, helper) in &matching.rows {
+    write_rows_in_parallel(out, &MATCH_HEADER, &matching.rows, |writer, (jobseeker, helper)| {
         let jobseeker_id = ctx.data.person(*jobseeker).id.clone();
-        match helper {
+        let row = match helper {
             Ok(helper) => {
                 let scored = ctx.score(*jobseeker, *helper);
                 let mut row = vec![jobseeker_id, ctx.data.person(*helper).id.clone()];
                 row.extend(score_fields(ctx, &scored));
-                writer.write_record(&row).map_err(csv_error)?;
+                row
             }
             Err(reason) => {
                 let mut row = vec![jobseeker_id];
                 row.extend(std::iter::repeat_n(String::new(), 8));
                 row.push(reason.clone());
-                writer.write_record(&row).map_err(csv_error)?;
+                row
             }
-        }
-    }
-    writer.flush().map_err(|e| Error::io("<output>", e))
+        };
+        writer.write_record(&row).map_err(csv_error)
+    })
 }
 
 /// The closing JSON line of `match`: the chosen mode's figures, and every
