@@ -314,10 +314,32 @@ fn main() -> ExitCode {
                     eprintln!("... and {} more problems not listed", problems.more);
                 }
             }
-            eprintln!("passiton: error: {err:#}");
+            eprintln!("passiton: error: {}", one_line(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, leaving out words already there:
+/// a cause the previous text already quotes (library errors include their
+/// source), and a path that both the context and the cause begin or end with.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        let text = match text.split_once(": ") {
+            Some((head, rest)) if !line.is_empty() && line.ends_with(head) => rest,
+            _ => text.as_str(),
+        };
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(text);
+    }
+    line
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
