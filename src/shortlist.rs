@@ -41,6 +41,8 @@ pub const DEFAULT_OPTIONS: usize = 3;
 pub const DEFAULT_EXPOSURE: f64 = 3.0;
 /// Default relevance weight λ of maximal marginal relevance.
 pub const DEFAULT_RELEVANCE: f64 = 0.7;
+/// Jobseekers whose turns in a round are looked ahead together.
+const LOOK_AHEAD: usize = 4096;
 /// Scores are scaled by this once, for the exact integer assignment.
 pub const SCORE_SCALE: f64 = 1_000_000.0;
 
@@ -115,29 +117,28 @@ pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &Shortlis
     // Later rounds: fewer candidates first, then id.
     let mut turn: Vec<usize> = (0..found.jobseekers.len()).collect();
     turn.sort_by_key(|&i| (found.of(i).len(), ctx.id_rank[found.jobseekers[i].0 as usize]));
+    // Turns are taken one by one, but looked ahead in parallel, a batch at
+    // a time, against the exposure left when the batch starts. Exposure only
+    // ever runs out, so an option picked then whose helper can still be
+    // shown at the jobseeker's turn is still their best; only the others are
+    // picked again. The result is that of strict turns.
     for _round in 1..options.k {
-        for &i in &turn {
-            let list = &chosen[i];
-            let mut best: Option<(f64, u32, PersonIdx, f64)> = None;
-            for edge in found.of(i) {
-                let h = edge.helper;
-                if shown[h.0 as usize] >= caps[h.0 as usize] || list.iter().any(|&(c, _)| c == h) {
-                    continue;
-                }
-                let similarity = list.iter().map(|&(c, _)| helper_similarity(data, h, c)).fold(0.0, f64::max);
-                let value = options.relevance * edge.score - (1.0 - options.relevance) * similarity;
-                let rank = ctx.id_rank[h.0 as usize];
-                let better = match best {
-                    None => true,
-                    Some((v, r, _, _)) => value > v || (value == v && rank < r),
+        for batch in turn.chunks(LOOK_AHEAD) {
+            let ahead: Vec<Option<(PersonIdx, f64)>> = batch
+                .par_iter()
+                .map(|&i| next_option(ctx, found, options.relevance, &shown, &caps, &chosen[i], i))
+                .collect();
+            for (&i, pick) in batch.iter().zip(ahead) {
+                let pick = match pick {
+                    Some((h, _)) if shown[h.0 as usize] >= caps[h.0 as usize] => {
+                        next_option(ctx, found, options.relevance, &shown, &caps, &chosen[i], i)
+                    }
+                    pick => pick,
                 };
-                if better {
-                    best = Some((value, rank, h, edge.score));
+                if let Some((h, score)) = pick {
+                    shown[h.0 as usize] += 1;
+                    chosen[i].push((h, score));
                 }
-            }
-            if let Some((_, _, h, score)) = best {
-                shown[h.0 as usize] += 1;
-                chosen[i].push((h, score));
             }
         }
     }
@@ -161,6 +162,38 @@ pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &Shortlis
         })
         .collect();
     Ok(Shortlists { lists, exposure: shown, caps })
+}
+
+/// The `i`-th jobseeker's next option by maximal marginal relevance among
+/// candidates not yet listed whose helper can still be shown (ties by id);
+/// `None` when there is none.
+fn next_option(
+    ctx: &ScoreContext<'_>,
+    found: &Candidates,
+    relevance: f64,
+    shown: &[u32],
+    caps: &[u32],
+    list: &[(PersonIdx, f64)],
+    i: usize,
+) -> Option<(PersonIdx, f64)> {
+    let mut best: Option<(f64, u32, PersonIdx, f64)> = None;
+    for edge in found.of(i) {
+        let h = edge.helper;
+        if shown[h.0 as usize] >= caps[h.0 as usize] || list.iter().any(|&(c, _)| c == h) {
+            continue;
+        }
+        let similarity = list.iter().map(|&(c, _)| helper_similarity(ctx.data, h, c)).fold(0.0, f64::max);
+        let value = relevance * edge.score - (1.0 - relevance) * similarity;
+        let rank = ctx.id_rank[h.0 as usize];
+        let better = match best {
+            None => true,
+            Some((v, r, _, _)) => value > v || (value == v && rank < r),
+        };
+        if better {
+            best = Some((value, rank, h, edge.score));
+        }
+    }
+    best.map(|(_, _, h, score)| (h, score))
 }
 
 /// Round one: the most jobseekers with an option, then the best total score.
