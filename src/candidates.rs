@@ -981,18 +981,27 @@ impl HelperIndex {
     /// Opens one node: queues its children whose bound can still reach the
     /// top k, or offers its helpers who pass the hard rules to `top`.
     /// Returns how many pairs it scored.
-    fn open(&self, at: Open, search: &mut Search<'_, '_>, queue: &mut BinaryHeap<Open>) -> u64 {
+    fn open(&self, at: Open, search: &mut Search<'_, '_>, queue: &mut BinaryHeap<Open>) -> (u64, Option<Open>) {
         let Search { ctx, exclusions, jobseeker, near, probe, top } = search;
         let node = &self.nodes[at.node as usize];
         if let Some((left, right)) = node.children {
-            for child in [left, right] {
-                if let Some(bound) = self.bound(ctx, probe, &self.nodes[child as usize].summary) {
-                    if !top.threshold().is_some_and(|t| bound < t) {
-                        queue.push(Open { bound, tree: at.tree, node: child });
-                    }
+            let [a, b] = [left, right].map(|child| {
+                let bound = self.bound(ctx, probe, &self.nodes[child as usize].summary)?;
+                (!top.threshold().is_some_and(|t| bound < t)).then_some(Open { bound, tree: at.tree, node: child })
+            });
+            // The better child is opened next unless the queue holds
+            // something better, which saves a push and a pop per level
+            // without changing the order nodes are opened in.
+            let (better, worse) = if a > b { (a, b) } else { (b, a) };
+            queue.extend(worse);
+            return match better {
+                Some(child) if queue.peek().is_none_or(|top| *top < child) => (0, Some(child)),
+                Some(child) => {
+                    queue.push(child);
+                    (0, None)
                 }
-            }
-            return 0;
+                None => (0, None),
+            };
         }
         let data = ctx.data;
         let j = data.person(*jobseeker);
@@ -1026,7 +1035,7 @@ impl HelperIndex {
             let components = ctx.components(j, &self.arenas.view(c), km, 0.0);
             top.offer(h, components.total(&ctx.weights));
         }
-        scored
+        (scored, None)
     }
 }
 
@@ -1097,11 +1106,14 @@ fn search(
         }
     }
     let mut search = Search { ctx, exclusions, jobseeker, near, probe, top };
-    while let Some(at) = queue.pop() {
+    let mut next = queue.pop();
+    while let Some(at) = next {
         if search.top.threshold().is_some_and(|t| at.bound < t) {
             break;
         }
-        scored += trees[usize::from(at.tree)].open(at, &mut search, &mut queue);
+        let (count, child) = trees[usize::from(at.tree)].open(at, &mut search, &mut queue);
+        scored += count;
+        next = child.or_else(|| queue.pop());
     }
     (search.top.into_sorted(), scored)
 }
