@@ -278,6 +278,21 @@ struct Scoring {
 }
 
 impl Scoring {
+    /// Loads the data, scores it and finds every jobseeker's candidates, then
+    /// hands them to `work`: the start of every command that matches.
+    fn with_candidates<T>(
+        &self,
+        work: impl FnOnce(&passiton::ScoreContext<'_>, &passiton::Candidates) -> Result<T>,
+    ) -> Result<T> {
+        let weights = self.weights()?;
+        let data = load(&self.data)?;
+        let ctx = passiton::ScoreContext::new(&data, weights)?;
+        let found = with_spinner("finding candidates", || {
+            Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: self.candidates }))
+        })?;
+        work(&ctx, &found)
+    }
+
     fn weights(&self) -> Result<passiton::Weights> {
         match &self.weights {
             None => Ok(passiton::Weights::default()),
@@ -365,45 +380,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if previous.is_some() && mode != passiton::matching::Mode::Optimal {
                 anyhow::bail!("--previous works with --mode optimal only");
             }
-            let weights = scoring.weights()?;
-            let data = load(&scoring.data)?;
-            let ctx = passiton::ScoreContext::new(&data, weights)?;
-            let found = with_spinner("finding candidates", || {
-                Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
-            })?;
-            let all = with_spinner("matching", || passiton::matching::compare_modes(&ctx, &found))?;
-            let Some(previous) = previous else {
-                let chosen = all.iter().find(|m| m.mode == mode).expect("every mode is compared");
-                write_output(out.as_deref(), |w| passiton::io::write::write_matching(&ctx, chosen, w))?;
-                println!("{}", passiton::io::write::matching_summary(chosen, &all));
-                return Ok(ExitCode::SUCCESS);
-            };
-            let before = passiton::io::previous::read_previous_matches(&previous, &data)?;
-            let options = passiton::matching::RematchOptions { keep_bonus };
-            let (matching, mut summary) =
-                with_spinner("rematching", || passiton::matching::rematch(&ctx, &found, &before.pairs, &options))?;
-            summary.ended += before.departed;
-            write_output(out.as_deref(), |w| passiton::io::write::write_matching(&ctx, &matching, w))?;
-            let mut line: serde_json::Value =
-                serde_json::from_str(&passiton::io::write::matching_summary(&matching, &all))?;
-            line["previous"] = serde_json::json!({
-                "kept": summary.kept, "changed": summary.changed, "new": summary.new, "ended": summary.ended,
-            });
-            println!("{line}");
-            Ok(ExitCode::SUCCESS)
+            scoring.with_candidates(|ctx, found| {
+                let all = with_spinner("matching", || passiton::matching::compare_modes(ctx, found))?;
+                let Some(previous) = previous else {
+                    let chosen = all.iter().find(|m| m.mode == mode).expect("every mode is compared");
+                    write_output(out.as_deref(), |w| passiton::io::write::write_matching(ctx, chosen, w))?;
+                    println!("{}", passiton::io::write::matching_summary(chosen, &all));
+                    return Ok(ExitCode::SUCCESS);
+                };
+                let before = passiton::io::previous::read_previous_matches(&previous, ctx.data)?;
+                let options = passiton::matching::RematchOptions { keep_bonus };
+                let (matching, mut summary) =
+                    with_spinner("rematching", || passiton::matching::rematch(ctx, found, &before.pairs, &options))?;
+                summary.ended += before.departed;
+                write_output(out.as_deref(), |w| passiton::io::write::write_matching(ctx, &matching, w))?;
+                let mut line: serde_json::Value =
+                    serde_json::from_str(&passiton::io::write::matching_summary(&matching, &all))?;
+                line["previous"] = serde_json::json!({
+                    "kept": summary.kept, "changed": summary.changed, "new": summary.new, "ended": summary.ended,
+                });
+                println!("{line}");
+                Ok(ExitCode::SUCCESS)
+            })
         }
-        Command::Shortlist { scoring, k, exposure, relevance, out } => {
-            let weights = scoring.weights()?;
-            let data = load(&scoring.data)?;
-            let ctx = passiton::ScoreContext::new(&data, weights)?;
-            let found = with_spinner("finding candidates", || {
-                Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
-            })?;
+        Command::Shortlist { scoring, k, exposure, relevance, out } => scoring.with_candidates(|ctx, found| {
             let options = passiton::ShortlistOptions { k, exposure, relevance };
-            let lists = with_spinner("building shortlists", || passiton::shortlists(&ctx, &found, &options))?;
-            write_output(out.as_deref(), |w| passiton::io::write::write_shortlists(&ctx, &lists, w))?;
+            let lists = with_spinner("building shortlists", || passiton::shortlists(ctx, found, &options))?;
+            write_output(out.as_deref(), |w| passiton::io::write::write_shortlists(ctx, &lists, w))?;
             Ok(ExitCode::SUCCESS)
-        }
+        }),
         Command::Assign { edges, capacities, max_matched, out } => {
             let input = with_spinner("reading edges", || passiton::io::solver_input::read_assign(&edges, &capacities))?;
             let options = passiton::assign::AssignOptions { max_matched };
@@ -496,13 +501,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { scoring, out, force } => {
-            let weights = scoring.weights()?;
-            let data = load(&scoring.data)?;
-            let ctx = passiton::ScoreContext::new(&data, weights)?;
-            let found = with_spinner("finding candidates", || {
-                Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates }))
-            })?;
-            let report = with_spinner("matching", || passiton::report::report(&ctx, &found))?;
+            let report = scoring
+                .with_candidates(|ctx, found| Ok(with_spinner("matching", || passiton::report::report(ctx, found))?))?;
             passiton::io::report::write_report(&report, &out, force)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             let optimal = &report.modes[0];
