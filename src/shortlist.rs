@@ -205,16 +205,17 @@ fn first_options(
 ) -> Result<()> {
     // Dense helper indices in first-appearance order over sorted candidate
     // lists: deterministic, and only helpers that appear take part.
-    let mut helper_slot: std::collections::HashMap<PersonIdx, u32> = std::collections::HashMap::new();
+    let mut helper_slot = vec![u32::MAX; caps.len()];
     let mut helpers: Vec<PersonIdx> = Vec::new();
     let mut edges = Vec::with_capacity(found.edges.len());
     for i in 0..found.jobseekers.len() {
         for edge in found.of(i) {
-            let slot = *helper_slot.entry(edge.helper).or_insert_with(|| {
+            let slot = &mut helper_slot[edge.helper.0 as usize];
+            if *slot == u32::MAX {
+                *slot = helpers.len() as u32;
                 helpers.push(edge.helper);
-                (helpers.len() - 1) as u32
-            });
-            edges.push(Edge { mentee: i as u32, mentor: slot, score: (edge.score * SCORE_SCALE).round() as i64 });
+            }
+            edges.push(Edge { mentee: i as u32, mentor: *slot, score: (edge.score * SCORE_SCALE).round() as i64 });
         }
     }
     let problem = AssignProblem {
