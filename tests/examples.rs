@@ -36,3 +36,14 @@ fn batch_snapshot_writes_shortlists() {
     assert!(written.starts_with("jobseeker,rank,candidate,role,score"));
     assert_eq!(written.lines().filter(|l| l.starts_with("js1,")).count(), 2);
 }
+
+#[test]
+fn candidate_search_agrees_with_brute_force() {
+    let out = example("candidate_search")
+        .args([fixtures().join("sample").as_os_str(), "--brute-force".as_ref()])
+        .output()
+        .expect("example runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("same candidates: yes"), "{text}");
+}
