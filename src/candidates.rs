@@ -980,7 +980,8 @@ impl HelperIndex {
 
     /// Opens one node: queues its children whose bound can still reach the
     /// top k, or offers its helpers who pass the hard rules to `top`.
-    /// Returns how many pairs it scored.
+    /// Returns how many pairs it scored, and the child to open next when
+    /// nothing queued beats it.
     fn open(&self, at: Open, search: &mut Search<'_, '_>, queue: &mut BinaryHeap<Open>) -> (u64, Option<Open>) {
         let Search { ctx, exclusions, jobseeker, near, probe, top } = search;
         let node = &self.nodes[at.node as usize];
