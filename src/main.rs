@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use passiton::{Dataset, Network};
 
@@ -226,8 +226,15 @@ enum Command {
     /// cannot tell, in bytes, and the number of items made; the thread
     /// count, the input and the passiton version).
     ///
-    /// The same input gives byte-identical CSV files and `summary.json`;
-    /// `run.json` holds timings, so it differs from run to run.
+    /// After candidates, three branches run side by side: shortlists, the
+    /// match modes, and peers then introductions. Each stage's time is then
+    /// its wall time while sharing the cores, and `started_seconds` in
+    /// `run.json` shows the overlap; `--sequential` runs one stage at a time
+    /// instead, so that each stage's time is its own.
+    ///
+    /// The same input gives byte-identical CSV files and `summary.json`,
+    /// whether or not stages overlap; `run.json` holds timings, so it
+    /// differs from run to run.
     Run {
         /// Data directory or snapshot file.
         #[arg(long)]
@@ -242,6 +249,9 @@ enum Command {
         /// Replace a non-empty output directory.
         #[arg(long)]
         force: bool,
+        /// Run one stage at a time (slower), so that each stage's time is its own.
+        #[arg(long)]
+        sequential: bool,
     },
     /// An HTML page with charts, and the same figures as JSON.
     ///
@@ -521,9 +531,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { data, out, weights, force } => {
+        Command::Run { data, out, weights, force, sequential } => {
             let scoring = Scoring { data, weights, candidates: passiton::candidates::DEFAULT_K };
-            batch_run(&scoring, &out, force)
+            batch_run(&scoring, &out, force, sequential)
         }
     }
 }
@@ -662,7 +672,7 @@ fn demo(out: Option<&Path>, force: bool) -> Result<ExitCode> {
     if let Some(out) = out {
         writeln!(stdout)?;
         let scoring = Scoring { data: dir, weights: None, candidates: passiton::candidates::DEFAULT_K };
-        return batch_run(&scoring, out, force);
+        return batch_run(&scoring, out, force, false);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -782,6 +792,8 @@ fn demo_shortlists(
 /// One timed stage of `run`, as listed in `run.json`.
 struct StageRecord {
     name: &'static str,
+    /// Seconds from the start of the run to the start of the stage.
+    started_seconds: f64,
     seconds: f64,
     peak_rss_bytes: Option<u64>,
     items: usize,
@@ -792,6 +804,7 @@ impl StageRecord {
     fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "stage": self.name,
+            "started_seconds": self.started_seconds,
             "seconds": self.seconds,
             "peak_rss_bytes": self.peak_rss_bytes,
             "items": self.items,
@@ -800,13 +813,34 @@ impl StageRecord {
     }
 }
 
-/// The stages of `run` done so far, timed one by one.
-#[derive(Default)]
+/// The stages of `run` done so far, each with its wall time, when it
+/// started and the peak memory after it. Stages that run side by side each
+/// keep a [`StageLog::branch`], appended in a fixed order afterwards so that
+/// `run.json` always lists stages in the same order.
 struct StageLog {
+    started: std::time::Instant,
+    /// Spinners of the stages under way, when stderr is a terminal.
+    spinners: Option<MultiProgress>,
     stages: Vec<StageRecord>,
 }
 
 impl StageLog {
+    fn new() -> StageLog {
+        let spinners =
+            std::io::stderr().is_terminal().then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+        StageLog { started: std::time::Instant::now(), spinners, stages: Vec::new() }
+    }
+
+    /// An empty log on the same clock and spinners, for stages run beside others.
+    fn branch(&self) -> StageLog {
+        StageLog { started: self.started, spinners: self.spinners.clone(), stages: Vec::new() }
+    }
+
+    /// Adds a branch's stages after this log's.
+    fn append(&mut self, branch: StageLog) {
+        self.stages.extend(branch.stages);
+    }
+
     /// Runs `work` as stage `name` under a spinner and records its wall time,
     /// the peak memory after it and `count` of what it made (in `unit`s).
     fn stage<T>(
@@ -816,12 +850,71 @@ impl StageLog {
         work: impl FnOnce() -> passiton::Result<T>,
         count: impl FnOnce(&T) -> usize,
     ) -> passiton::Result<T> {
+        let spinner = self.spinners.as_ref().map(|spinners| {
+            let bar = spinners.add(ProgressBar::new_spinner());
+            bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+            bar.set_message(name);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
         let start = std::time::Instant::now();
-        let value = with_spinner(name, work)?;
+        let value = work();
         let seconds = start.elapsed().as_secs_f64();
-        self.stages.push(StageRecord { name, seconds, peak_rss_bytes: peak_rss_bytes(), items: count(&value), unit });
+        if let Some(bar) = spinner {
+            bar.finish_and_clear();
+        }
+        let value = value?;
+        self.stages.push(StageRecord {
+            name,
+            started_seconds: start.duration_since(self.started).as_secs_f64(),
+            seconds,
+            peak_rss_bytes: peak_rss_bytes(),
+            items: count(&value),
+            unit,
+        });
         Ok(value)
     }
+}
+
+/// Runs `a` and `b` side by side on the thread pool, or `a` then `b` when `sequential`.
+fn in_parallel<A: Send, B: Send>(
+    sequential: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if sequential {
+        let first = a();
+        (first, b())
+    } else {
+        rayon::join(a, b)
+    }
+}
+
+/// `run`'s match stages: the instance, built once, then every mode in
+/// [`passiton::matching::Mode::ALL`] order, each its own stage so that its cost shows.
+fn match_every_mode(
+    log: &mut StageLog,
+    ctx: &passiton::ScoreContext<'_>,
+    found: &passiton::Candidates,
+) -> passiton::Result<Vec<passiton::matching::Matching>> {
+    let instance = log.stage(
+        "match_instance",
+        "jobseekers",
+        || Ok(passiton::matching::Instance::of(ctx, found)),
+        |_| found.jobseekers.len(),
+    )?;
+    passiton::matching::Mode::ALL
+        .into_iter()
+        .map(|mode| {
+            let name = match mode {
+                passiton::matching::Mode::Optimal => "match_optimal",
+                passiton::matching::Mode::Stable => "match_stable",
+                passiton::matching::Mode::Greedy => "match_greedy",
+                passiton::matching::Mode::FirstFree => "match_first_free",
+            };
+            log.stage(name, "matched", || instance.solve(ctx, mode), |m| m.matched)
+        })
+        .collect()
 }
 
 /// The process's peak resident set so far (`VmHWM` in `/proc/self/status`),
@@ -842,7 +935,7 @@ fn write_text(dir: &Path, name: &str, text: &str) -> passiton::Result<()> {
 
 /// `run`: every batch stage on one dataset, all outputs written into `out`
 /// in one atomic step, with `run.json` recording what each stage cost.
-fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
+fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Result<ExitCode> {
     // Refuse a non-empty target before the work rather than after it; the
     // atomic directory write checks again when it puts the result in place.
     let existing = std::fs::symlink_metadata(out).ok();
@@ -856,8 +949,7 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
         }
     }
     let weights = scoring.weights()?;
-    let started = std::time::Instant::now();
-    let mut log = StageLog::default();
+    let mut log = StageLog::new();
     let data = log
         .stage("load", "people", || passiton::load_dataset(&scoring.data), |d| d.people.len())
         .with_context(|| format!("cannot load {}", scoring.data.display()))?;
@@ -873,45 +965,57 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
         || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
         |c| c.edges.len(),
     )?;
-    let lists = log.stage(
-        "shortlist",
-        "options",
-        || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
-        |l| l.lists.iter().map(|l| l.options.len()).sum(),
-    )?;
-    // One instance for every mode; each mode is its own stage so that its
-    // cost shows. Together they give the comparison line `match` prints.
-    let instance = log.stage(
-        "match_instance",
-        "jobseekers",
-        || Ok(passiton::matching::Instance::of(&ctx, &found)),
-        |_| found.jobseekers.len(),
-    )?;
-    let mut all = Vec::with_capacity(passiton::matching::Mode::ALL.len());
-    for mode in passiton::matching::Mode::ALL {
-        let name = match mode {
-            passiton::matching::Mode::Optimal => "match_optimal",
-            passiton::matching::Mode::Stable => "match_stable",
-            passiton::matching::Mode::Greedy => "match_greedy",
-            passiton::matching::Mode::FirstFree => "match_first_free",
-        };
-        all.push(log.stage(name, "matched", || instance.solve(&ctx, mode), |m| m.matched)?);
+    // Three independent branches: shortlists, the match modes, and peers
+    // with introductions. Their largest steps are exact solvers on one
+    // thread each, so running the branches side by side keeps both cores
+    // busy. `--sequential` runs them one after another instead.
+    let ((lists, all), peers_and_intros) = in_parallel(
+        sequential,
+        || {
+            in_parallel(
+                sequential,
+                || {
+                    let mut branch = log.branch();
+                    let lists = branch.stage(
+                        "shortlist",
+                        "options",
+                        || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
+                        |l| l.lists.iter().map(|l| l.options.len()).sum(),
+                    );
+                    lists.map(|lists| (lists, branch))
+                },
+                || {
+                    let mut branch = log.branch();
+                    match_every_mode(&mut branch, &ctx, &found).map(|all| (all, branch))
+                },
+            )
+        },
+        || {
+            let mut branch = log.branch();
+            let peers = branch.stage(
+                "peers",
+                "pairs",
+                || passiton::peers::peer_pairs(&ctx, &passiton::peers::PeerOptions::default()),
+                |p| p.pairs.len(),
+            )?;
+            let intros = branch.stage(
+                "intros",
+                "introductions",
+                || passiton::intros(&ctx, &passiton::IntroOptions::default()),
+                |lists| lists.iter().map(|l| l.intros.len()).sum(),
+            )?;
+            Ok::<_, passiton::Error>(((peers, intros), branch))
+        },
+    );
+    let (lists, shortlist_log) = lists?;
+    let (all, match_log) = all?;
+    let ((peers, intros), peers_log) = peers_and_intros?;
+    for branch in [shortlist_log, match_log, peers_log] {
+        log.append(branch);
     }
-    drop(instance);
-    let by_mode = |mode| all.iter().find(|m| m.mode == mode).expect("every mode is run");
+    let by_mode =
+        |mode| all.iter().find(|m: &&passiton::matching::Matching| m.mode == mode).expect("every mode is run");
     let (optimal, stable) = (by_mode(passiton::matching::Mode::Optimal), by_mode(passiton::matching::Mode::Stable));
-    let peers = log.stage(
-        "peers",
-        "pairs",
-        || passiton::peers::peer_pairs(&ctx, &passiton::peers::PeerOptions::default()),
-        |p| p.pairs.len(),
-    )?;
-    let intros = log.stage(
-        "intros",
-        "introductions",
-        || passiton::intros(&ctx, &passiton::IntroOptions::default()),
-        |lists| lists.iter().map(|l| l.intros.len()).sum(),
-    )?;
 
     let (jobseekers, mentors, coaches) = data.role_counts();
     let summary = serde_json::json!({
@@ -954,6 +1058,7 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
         write_text(dir, "summary.json", &summary)?;
         log.stages.push(StageRecord {
             name: "write",
+            started_seconds: start.duration_since(log.started).as_secs_f64(),
             seconds: start.elapsed().as_secs_f64(),
             peak_rss_bytes: peak_rss_bytes(),
             items: 6,
@@ -963,7 +1068,8 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool) -> Result<ExitCode> {
             "passiton_version": env!("CARGO_PKG_VERSION"),
             "input": input,
             "threads": rayon::current_num_threads(),
-            "total_seconds": started.elapsed().as_secs_f64(),
+            "total_seconds": log.started.elapsed().as_secs_f64(),
+            "stages_in_parallel": !sequential,
             "peak_rss_bytes": peak_rss_bytes(),
             "stages": log.stages.iter().map(StageRecord::to_json).collect::<Vec<_>>(),
         });

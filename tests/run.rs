@@ -97,8 +97,10 @@ fn run_record_lists_every_stage() {
     let stages = record["stages"].as_array().unwrap();
     let names: Vec<&str> = stages.iter().map(|s| s["stage"].as_str().unwrap()).collect();
     assert_eq!(names, STAGES);
+    assert_eq!(record["stages_in_parallel"], true);
     for stage in stages {
         assert!(stage["seconds"].as_f64().unwrap() >= 0.0, "{stage}");
+        assert!(stage["started_seconds"].as_f64().unwrap() >= 0.0, "{stage}");
         assert!(stage["items"].as_u64().is_some(), "{stage}");
         assert!(stage["unit"].as_str().is_some(), "{stage}");
         // Null only where the system has no /proc to read it from.
@@ -110,6 +112,27 @@ fn run_record_lists_every_stage() {
     }
     assert_eq!(stages[0]["items"], 388, "people in the sample");
     assert!(record["total_seconds"].as_f64().unwrap() >= 0.0);
+}
+
+#[test]
+fn one_stage_at_a_time_gives_the_same_results() {
+    let root = tempfile::tempdir().unwrap();
+    let (side_by_side, sequential) = (root.path().join("side_by_side"), root.path().join("sequential"));
+    let sample = fixtures().join("sample");
+    assert_success(&run(&sample, &side_by_side, &[]));
+    assert_success(&run(&sample, &sequential, &["--sequential"]));
+    for name in RESULTS {
+        let (a, b) = (fs::read(side_by_side.join(name)).unwrap(), fs::read(sequential.join(name)).unwrap());
+        assert!(a == b, "{name} differs when stages run one at a time");
+    }
+    let record: serde_json::Value = serde_json::from_slice(&fs::read(sequential.join("run.json")).unwrap()).unwrap();
+    assert_eq!(record["stages_in_parallel"], false);
+    // One at a time: each stage starts after the one before it has ended.
+    let stages = record["stages"].as_array().unwrap();
+    for pair in stages.windows(2) {
+        let ended = pair[0]["started_seconds"].as_f64().unwrap() + pair[0]["seconds"].as_f64().unwrap();
+        assert!(pair[1]["started_seconds"].as_f64().unwrap() >= ended - 1e-6, "{} overlaps {}", pair[0], pair[1]);
+    }
 }
 
 #[test]
