@@ -1266,15 +1266,27 @@ impl HelperIndex {
                 }
                 None => {
                     let range = node.start as usize..node.end as usize;
-                    for (&h, &room) in self.order[range.clone()].iter().zip(&vacancies.room[range]) {
-                        if room == 0 {
+                    let helpers = self.order[range.clone()].iter().zip(&self.compact[range.clone()]);
+                    for ((&h, c), &room) in helpers.zip(&vacancies.room[range]) {
+                        // The hard rules of `check_pair` on packed fields, cheapest
+                        // first; every helper in the tree has capacity.
+                        if room == 0 || c.slots & j.availability.0 == 0 || c.languages & languages == 0 {
                             continue;
                         }
-                        if let Ok(km) = check_pair(data, exclusions, jobseeker, h) {
-                            let rank = ctx.id_rank[h.0 as usize];
-                            if best.is_none_or(|(best_km, best_rank, _)| (km, rank) < (best_km, best_rank)) {
-                                best = Some((km, rank, h));
-                            }
+                        if !self.languages.exact && !shares_language(j, data.person(h)) {
+                            continue;
+                        }
+                        // The bits of `great_circle_km`, as `check_pair` computes them.
+                        let km = chord_km(&point, &c.point);
+                        if !((j.remote && c.remote) || km <= j.max_km.min(c.max_km))
+                            || exclusions.contains(jobseeker, h)
+                        {
+                            continue;
+                        }
+                        debug_assert!(check_pair(data, exclusions, jobseeker, h) == Ok(km));
+                        let rank = ctx.id_rank[h.0 as usize];
+                        if best.is_none_or(|(best_km, best_rank, _)| (km, rank) < (best_km, best_rank)) {
+                            best = Some((km, rank, h));
                         }
                     }
                 }
