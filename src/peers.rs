@@ -87,7 +87,7 @@ use crate::error::{Error, Result};
 use crate::geo::{chord_km, chord_to_km, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
 use crate::pair::{PairEdge, PairProblem};
-use crate::score::{ScoreContext, best_sector_match, locality};
+use crate::score::{ScoreContext, best_sector_match, best_sector_match_either_way, locality};
 pub use crate::shortlist::SCORE_SCALE;
 use crate::taxonomy::SicIdx;
 
@@ -266,20 +266,32 @@ pub fn check_peers(data: &Dataset, exclusions: &Exclusions, a: PersonIdx, b: Per
 pub fn peer_score(ctx: &ScoreContext<'_>, weights: &PeerWeights, a: PersonIdx, b: PersonIdx) -> PeerScored {
     let (pa, pb) = (ctx.data.person(a), ctx.data.person(b));
     let km = crate::geo::great_circle_km(pa.lat, pa.lon, pb.lat, pb.lon);
-    peer_score_at(ctx, weights, a, b, km)
+    peer_score_at(ctx, weights, a, b, km, |p| experience_total(ctx, ctx.data.person(p)))
 }
 
-/// [`peer_score`] with the distance already known.
-fn peer_score_at(ctx: &ScoreContext<'_>, weights: &PeerWeights, a: PersonIdx, b: PersonIdx, km: f64) -> PeerScored {
+/// [`peer_score`] with the distance and each person's total experience
+/// weight ([`experience_total`]) already known.
+fn peer_score_at(
+    ctx: &ScoreContext<'_>,
+    weights: &PeerWeights,
+    a: PersonIdx,
+    b: PersonIdx,
+    km: f64,
+    experience_total: impl Fn(PersonIdx) -> f64,
+) -> PeerScored {
     // Every component is computed in id order, so the score of (a, b) and
     // of (b, a) are the same bits.
     let (a, b) = if ctx.id_rank[a.0 as usize] <= ctx.id_rank[b.0 as usize] { (a, b) } else { (b, a) };
     let data = ctx.data;
     let (pa, pb) = (data.person(a), data.person(b));
-    let sector = shared_sector(ctx, pa, pb).0;
-    let (shared, total_a, total_b) = experience_weights(ctx, pa, pb);
-    let experience =
-        if total_a > 0.0 && total_b > 0.0 { ((shared / total_a + shared / total_b) / 2.0).min(1.0) } else { 0.0 };
+    let sector = best_sector_match_either_way(&data.taxonomy, &pa.sectors, &pb.sectors);
+    let (total_a, total_b) = (experience_total(a), experience_total(b));
+    let experience = if total_a > 0.0 && total_b > 0.0 {
+        let shared = shared_experience_weight(ctx, pa, pb);
+        ((shared / total_a + shared / total_b) / 2.0).min(1.0)
+    } else {
+        0.0
+    };
     let slots = pa.availability.intersection(pb.availability).len();
     let smaller = pa.availability.len().min(pb.availability.len());
     let skills = match (first_lacking(pa, pb), first_lacking(pb, pa)) {
@@ -305,14 +317,18 @@ fn shared_sector(ctx: &ScoreContext<'_>, a: &Person, b: &Person) -> (f64, Option
     if backward.0 > forward.0 { backward } else { forward }
 }
 
-/// (weight of shared tags, weight of a's tags, weight of b's tags).
-fn experience_weights(ctx: &ScoreContext<'_>, a: &Person, b: &Person) -> (f64, f64, f64) {
-    let weight = |t: &crate::model::TagIdx| ctx.tag_weight.get(usize::from(t.0)).copied().unwrap_or(0.0);
-    let shared =
-        a.experiences.iter().filter(|t| b.experiences.binary_search(t).is_ok()).fold(0.0, |acc, t| acc + weight(t));
-    let total_a = a.experiences.iter().fold(0.0, |acc, t| acc + weight(t));
-    let total_b = b.experiences.iter().fold(0.0, |acc, t| acc + weight(t));
-    (shared, total_a, total_b)
+fn tag_weight(ctx: &ScoreContext<'_>, tag: &crate::model::TagIdx) -> f64 {
+    ctx.tag_weight.get(usize::from(tag.0)).copied().unwrap_or(0.0)
+}
+
+/// The weight of a person's experience tags, summed in tag order.
+fn experience_total(ctx: &ScoreContext<'_>, person: &Person) -> f64 {
+    person.experiences.iter().fold(0.0, |acc, t| acc + tag_weight(ctx, t))
+}
+
+/// The weight of the experience tags two people share, summed in `a`'s tag order.
+fn shared_experience_weight(ctx: &ScoreContext<'_>, a: &Person, b: &Person) -> f64 {
+    a.experiences.iter().filter(|t| b.experiences.binary_search(t).is_ok()).fold(0.0, |acc, t| acc + tag_weight(ctx, t))
 }
 
 /// The first skill (in name order) that `a` has and `b` lacks.
@@ -572,13 +588,15 @@ fn top_edges(
     ctx: &ScoreContext<'_>,
     weights: &PeerWeights,
     vertex: &[u32],
+    experience_totals: &[f64],
     jobseeker: PersonIdx,
     peers: &[(PersonIdx, f64)],
     k: usize,
 ) -> Vec<PeerEdge> {
+    let total = |p: PersonIdx| experience_totals[p.0 as usize];
     let mut scored: Vec<(f64, u32, PersonIdx)> = peers
         .iter()
-        .map(|&(p, km)| (peer_score_at(ctx, weights, jobseeker, p, km).score, ctx.id_rank[p.0 as usize], p))
+        .map(|&(p, km)| (peer_score_at(ctx, weights, jobseeker, p, km, total).score, ctx.id_rank[p.0 as usize], p))
         .collect();
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     scored.truncate(k);
@@ -622,6 +640,7 @@ pub fn peer_candidates(ctx: &ScoreContext<'_>, options: &PeerOptions) -> Result<
     let data = ctx.data;
     let exclusions = Exclusions::of(data);
     let (jobseekers, vertex) = jobseekers_by_id(ctx);
+    let experience_totals: Vec<f64> = data.people.par_iter().map(|p| experience_total(ctx, p)).collect();
     let index = PeerIndex::build(data, &jobseekers);
     let lists: Vec<(Vec<PeerEdge>, u64)> = jobseekers
         .par_iter()
@@ -634,7 +653,7 @@ pub fn peer_candidates(ctx: &ScoreContext<'_>, options: &PeerOptions) -> Result<
                 peers.dedup_by_key(|&mut (p, _)| p);
             }
             let scored = peers.len() as u64;
-            (top_edges(ctx, &weights, &vertex, j, &peers, options.k), scored)
+            (top_edges(ctx, &weights, &vertex, &experience_totals, j, &peers, options.k), scored)
         })
         .collect();
     let pairs_scored = lists.iter().map(|(_, n)| n).sum();
@@ -654,6 +673,7 @@ pub fn peer_candidates_brute_force(ctx: &ScoreContext<'_>, options: &PeerOptions
     let data = ctx.data;
     let exclusions = Exclusions::of(data);
     let (jobseekers, vertex) = jobseekers_by_id(ctx);
+    let experience_totals: Vec<f64> = data.people.par_iter().map(|p| experience_total(ctx, p)).collect();
     let lists: Vec<(Vec<PeerEdge>, u64)> = jobseekers
         .par_iter()
         .map(|&j| {
@@ -662,7 +682,7 @@ pub fn peer_candidates_brute_force(ctx: &ScoreContext<'_>, options: &PeerOptions
                 .filter_map(|&p| check_peers(data, &exclusions, j, p).ok().map(|km| (p, km)))
                 .collect();
             let scored = peers.len() as u64;
-            (top_edges(ctx, &weights, &vertex, j, &peers, options.k), scored)
+            (top_edges(ctx, &weights, &vertex, &experience_totals, j, &peers, options.k), scored)
         })
         .collect();
     let pairs_scored = lists.iter().map(|(_, n)| n).sum();

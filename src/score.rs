@@ -248,6 +248,26 @@ pub fn best_sector_match(taxonomy: &Taxonomy, wants: &[SicIdx], haves: &[SicIdx]
     best
 }
 
+/// The value of the better of the two directions of [`best_sector_match`]
+/// between two lists (`a` wanting `b`'s codes, or `b` wanting `a`'s), in
+/// one pass and without naming the code: a pair scores 1 when either code
+/// lies within the other, else by the level of their deepest shared
+/// ancestor.
+pub fn best_sector_match_either_way(taxonomy: &Taxonomy, a: &[SicIdx], b: &[SicIdx]) -> f64 {
+    let mut best: f64 = 0.0;
+    for &x in a {
+        for &y in b {
+            let value = if taxonomy.is_within(x, y) || taxonomy.is_within(y, x) {
+                1.0
+            } else {
+                taxonomy.common_level(x, y).map_or(0.0, level_value)
+            };
+            best = best.max(value);
+        }
+    }
+    best
+}
+
 /// Locality from distance and whether the two share an area.
 pub fn locality(km: f64, same_area: bool) -> f64 {
     LOCALITY_DISTANCE_SHARE * (-km / LOCALITY_HALF_KM).exp2()
@@ -563,6 +583,26 @@ mod tests {
         assert_eq!(sector_similarity(&t, idx("86.21"), idx("87")).0, 0.25);
         assert_eq!(sector_similarity(&t, idx("86.21"), idx("Q")).0, 0.25, "a broad helper matches loosely");
         assert_eq!(sector_similarity(&t, idx("86.21"), idx("47")).0, 0.0);
+    }
+
+    #[test]
+    fn either_way_is_the_better_of_both_directions() {
+        let t = Taxonomy::uk_sic_2007();
+        let levels = [SicLevel::Section, SicLevel::Division, SicLevel::Group, SicLevel::Class, SicLevel::Subclass];
+        let codes: Vec<SicIdx> = levels.into_iter().flat_map(|level| t.codes_at(level)).collect();
+        let both = |a: &[SicIdx], b: &[SicIdx]| best_sector_match(&t, a, b).0.max(best_sector_match(&t, b, a).0);
+        // Every pair of single codes, at every level.
+        for &x in &codes {
+            for &y in &codes {
+                assert_eq!(best_sector_match_either_way(&t, &[x], &[y]), both(&[x], &[y]));
+            }
+        }
+        // Lists of several codes, spread over the hierarchy.
+        for (i, window) in codes.windows(3).enumerate().step_by(7) {
+            let other = [codes[(i * 31) % codes.len()], codes[(i * 97 + 5) % codes.len()]];
+            assert_eq!(best_sector_match_either_way(&t, window, &other), both(window, &other));
+            assert_eq!(best_sector_match_either_way(&t, &[], &other), 0.0);
+        }
     }
 
     #[test]
