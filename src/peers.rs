@@ -277,7 +277,7 @@ fn peer_score_at(
     a: PersonIdx,
     b: PersonIdx,
     km: f64,
-    experience_total: impl Fn(PersonIdx) -> f64,
+    total_of: impl Fn(PersonIdx) -> f64,
 ) -> PeerScored {
     // Every component is computed in id order, so the score of (a, b) and
     // of (b, a) are the same bits.
@@ -285,7 +285,7 @@ fn peer_score_at(
     let data = ctx.data;
     let (pa, pb) = (data.person(a), data.person(b));
     let sector = best_sector_match_either_way(&data.taxonomy, &pa.sectors, &pb.sectors);
-    let (total_a, total_b) = (experience_total(a), experience_total(b));
+    let (total_a, total_b) = (total_of(a), total_of(b));
     let experience = if total_a > 0.0 && total_b > 0.0 {
         let shared = shared_experience_weight(ctx, pa, pb);
         ((shared / total_a + shared / total_b) / 2.0).min(1.0)
@@ -317,6 +317,7 @@ fn shared_sector(ctx: &ScoreContext<'_>, a: &Person, b: &Person) -> (f64, Option
     if backward.0 > forward.0 { backward } else { forward }
 }
 
+/// The rarity weight of one experience tag (0 for a tag the context lacks).
 fn tag_weight(ctx: &ScoreContext<'_>, tag: &crate::model::TagIdx) -> f64 {
     ctx.tag_weight.get(usize::from(tag.0)).copied().unwrap_or(0.0)
 }
