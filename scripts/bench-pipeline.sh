@@ -7,8 +7,8 @@
 # (100% is 745,000 jobseekers, 100,000 mentors, 11,000 coaches and 20,000
 # employers; seed 1), snapshots it, runs `passiton run` on the snapshot and
 # keeps its run.json. Then prints one table: each stage's wall time, when it
-# started (seconds into the run; shortlists, the match modes and peers run
-# side by side) and the peak memory so far, per scale. Work goes to
+# started (seconds into the run; peers runs beside candidates, shortlists
+# beside the match modes) and the peak memory so far, per scale. Work goes to
 # $BENCH_DIR (default target/pipeline-bench); populations are reused when
 # already there. RUN_FLAGS adds flags to `passiton run` (e.g. --sequential).
 set -euo pipefail

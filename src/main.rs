@@ -226,11 +226,11 @@ enum Command {
     /// cannot tell, in bytes, and the number of items made; the thread
     /// count, the input and the passiton version).
     ///
-    /// After candidates, three branches run side by side: shortlists, the
-    /// match modes, and peers then introductions. Each stage's time is then
-    /// its wall time while sharing the cores, and `started_seconds` in
-    /// `run.json` shows the overlap; `--sequential` runs one stage at a time
-    /// instead, so that each stage's time is its own.
+    /// After loading, branches run side by side: candidates, then
+    /// shortlists beside the match modes; and peers then introductions. Each
+    /// stage's time is then its wall time while sharing the cores, and
+    /// `started_seconds` in `run.json` shows the overlap; `--sequential` runs
+    /// one stage at a time instead, so that each stage's time is its own.
     ///
     /// The same input gives byte-identical CSV files and `summary.json`,
     /// whether or not stages overlap; `run.json` holds timings, so it
@@ -959,20 +959,23 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Re
         || passiton::ScoreContext::new(&data, weights),
         |_| data.role_counts().0,
     )?;
-    let found = log.stage(
-        "candidates",
-        "candidate_edges",
-        || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
-        |c| c.edges.len(),
-    )?;
-    // Three independent branches: shortlists, the match modes, and peers
-    // with introductions. Their largest steps are exact solvers on one
-    // thread each, so running the branches side by side keeps both cores
-    // busy. `--sequential` runs them one after another instead.
-    let ((lists, all), peers_and_intros) = in_parallel(
+    // Two branches side by side: candidates, then shortlists beside the
+    // match modes; and peers then introductions, which need no candidates.
+    // The largest steps after candidates are exact solvers on one thread
+    // each (shortlists' first round, the optimal assignment, stable
+    // matching, peer pairing), so running branches side by side keeps both
+    // cores busy. `--sequential` runs one stage at a time instead.
+    let (helpers, peers_and_intros) = in_parallel(
         sequential,
         || {
-            in_parallel(
+            let mut branch = log.branch();
+            let found = branch.stage(
+                "candidates",
+                "candidate_edges",
+                || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
+                |c| c.edges.len(),
+            )?;
+            let (lists, all) = in_parallel(
                 sequential,
                 || {
                     let mut branch = log.branch();
@@ -988,7 +991,12 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Re
                     let mut branch = log.branch();
                     match_every_mode(&mut branch, &ctx, &found).map(|all| (all, branch))
                 },
-            )
+            );
+            let (lists, shortlist_log) = lists?;
+            let (all, match_log) = all?;
+            branch.append(shortlist_log);
+            branch.append(match_log);
+            Ok::<_, passiton::Error>(((found, lists, all), branch))
         },
         || {
             let mut branch = log.branch();
@@ -1007,12 +1015,10 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Re
             Ok::<_, passiton::Error>(((peers, intros), branch))
         },
     );
-    let (lists, shortlist_log) = lists?;
-    let (all, match_log) = all?;
+    let ((found, lists, all), helpers_log) = helpers?;
     let ((peers, intros), peers_log) = peers_and_intros?;
-    for branch in [shortlist_log, match_log, peers_log] {
-        log.append(branch);
-    }
+    log.append(helpers_log);
+    log.append(peers_log);
     let by_mode =
         |mode| all.iter().find(|m: &&passiton::matching::Matching| m.mode == mode).expect("every mode is run");
     let (optimal, stable) = (by_mode(passiton::matching::Mode::Optimal), by_mode(passiton::matching::Mode::Stable));
