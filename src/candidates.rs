@@ -978,6 +978,24 @@ impl HelperIndex {
             + BOUND_SLACK
     }
 
+    /// Whether helper `h`, packed as `c`, shares a weekly slot and a language
+    /// with `j`, whose slot bits and language mask are given: two hard rules
+    /// on packed fields, with the exact language check only when the mask
+    /// cannot tell.
+    fn shares_time_and_language(
+        &self,
+        data: &Dataset,
+        j: &Person,
+        slots: u32,
+        languages: u64,
+        h: PersonIdx,
+        c: &Compact,
+    ) -> bool {
+        c.slots & slots != 0
+            && c.languages & languages != 0
+            && (self.languages.exact || shares_language(j, data.person(h)))
+    }
+
     /// Opens one node: queues its children whose bound can still reach the
     /// top k, or offers its helpers who pass the hard rules to `top`.
     /// Returns how many pairs it scored, and the child to open next when
@@ -1010,10 +1028,7 @@ impl HelperIndex {
         let range = node.start as usize..node.end as usize;
         for (&h, c) in self.order[range.clone()].iter().zip(&self.compact[range]) {
             // The hard rules of `check_pair`, cheapest first, on packed fields.
-            if c.slots & probe.slots == 0 || c.languages & probe.languages == 0 {
-                continue;
-            }
-            if !self.languages.exact && !shares_language(j, data.person(h)) {
+            if !self.shares_time_and_language(data, j, probe.slots, probe.languages, h, c) {
                 continue;
             }
             let km = chord_km(&probe.point, &c.point);
@@ -1270,10 +1285,7 @@ impl HelperIndex {
                     for ((&h, c), &room) in helpers.zip(&vacancies.room[range]) {
                         // The hard rules of `check_pair` on packed fields, cheapest
                         // first; every helper in the tree has capacity.
-                        if room == 0 || c.slots & j.availability.0 == 0 || c.languages & languages == 0 {
-                            continue;
-                        }
-                        if !self.languages.exact && !shares_language(j, data.person(h)) {
+                        if room == 0 || !self.shares_time_and_language(data, j, j.availability.0, languages, h, c) {
                             continue;
                         }
                         // The bits of `great_circle_km`, as `check_pair` computes them.
