@@ -545,20 +545,22 @@ fn parse_mode(text: &str) -> Result<passiton::matching::Mode, String> {
 
 /// Runs `work` with a spinner on stderr, shown only when stderr is a terminal.
 fn with_spinner<T>(message: &str, work: impl FnOnce() -> passiton::Result<T>) -> passiton::Result<T> {
-    let spinner = if std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
-        bar.set_message(message.to_string());
-        bar.enable_steady_tick(Duration::from_millis(100));
-        Some(bar)
-    } else {
-        None
-    };
+    let spinner = std::io::stderr()
+        .is_terminal()
+        .then(|| spinning(ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()), message));
     let res = work();
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
     res
+}
+
+/// `bar` as a spinner showing `message` and the time since it started.
+fn spinning(bar: ProgressBar, message: &str) -> ProgressBar {
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
 }
 
 /// Writes to `out` atomically, or to stdout when no file is given.
@@ -815,8 +817,9 @@ impl StageRecord {
 
 /// The stages of `run` done so far, each with its wall time, when it
 /// started and the peak memory after it. Stages that run side by side each
-/// keep a [`StageLog::branch`], appended in a fixed order afterwards so that
-/// `run.json` always lists stages in the same order.
+/// record into their own branch ([`StageLog::in_branch`]), appended in a
+/// fixed order afterwards so that `run.json` always lists stages in the
+/// same order.
 struct StageLog {
     started: std::time::Instant,
     /// Spinners of the stages under way, when stderr is a terminal.
@@ -831,9 +834,11 @@ impl StageLog {
         StageLog { started: std::time::Instant::now(), spinners, stages: Vec::new() }
     }
 
-    /// An empty log on the same clock and spinners, for stages run beside others.
-    fn branch(&self) -> StageLog {
-        StageLog { started: self.started, spinners: self.spinners.clone(), stages: Vec::new() }
+    /// Runs `work` on an empty log with this one's clock and spinners, for
+    /// stages run beside others; returns its value and that log, to append.
+    fn in_branch<T>(&self, work: impl FnOnce(&mut StageLog) -> passiton::Result<T>) -> passiton::Result<(T, StageLog)> {
+        let mut branch = StageLog { started: self.started, spinners: self.spinners.clone(), stages: Vec::new() };
+        work(&mut branch).map(|value| (value, branch))
     }
 
     /// Adds a branch's stages after this log's.
@@ -850,13 +855,7 @@ impl StageLog {
         work: impl FnOnce() -> passiton::Result<T>,
         count: impl FnOnce(&T) -> usize,
     ) -> passiton::Result<T> {
-        let spinner = self.spinners.as_ref().map(|spinners| {
-            let bar = spinners.add(ProgressBar::new_spinner());
-            bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
-            bar.set_message(name);
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        });
+        let spinner = self.spinners.as_ref().map(|spinners| spinning(spinners.add(ProgressBar::new_spinner()), name));
         let start = std::time::Instant::now();
         let value = work();
         let seconds = start.elapsed().as_secs_f64();
@@ -968,51 +967,50 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Re
     let (helpers, peers_and_intros) = in_parallel(
         sequential,
         || {
-            let mut branch = log.branch();
-            let found = branch.stage(
-                "candidates",
-                "candidate_edges",
-                || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
-                |c| c.edges.len(),
-            )?;
-            let (lists, all) = in_parallel(
-                sequential,
-                || {
-                    let mut branch = log.branch();
-                    let lists = branch.stage(
-                        "shortlist",
-                        "options",
-                        || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
-                        |l| l.lists.iter().map(|l| l.options.len()).sum(),
-                    );
-                    lists.map(|lists| (lists, branch))
-                },
-                || {
-                    let mut branch = log.branch();
-                    match_every_mode(&mut branch, &ctx, &found).map(|all| (all, branch))
-                },
-            );
-            let (lists, shortlist_log) = lists?;
-            let (all, match_log) = all?;
-            branch.append(shortlist_log);
-            branch.append(match_log);
-            Ok::<_, passiton::Error>(((found, lists, all), branch))
+            log.in_branch(|branch| {
+                let found = branch.stage(
+                    "candidates",
+                    "candidate_edges",
+                    || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
+                    |c| c.edges.len(),
+                )?;
+                let (lists, all) = in_parallel(
+                    sequential,
+                    || {
+                        log.in_branch(|shortlist| {
+                            shortlist.stage(
+                                "shortlist",
+                                "options",
+                                || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
+                                |l| l.lists.iter().map(|l| l.options.len()).sum(),
+                            )
+                        })
+                    },
+                    || log.in_branch(|matches| match_every_mode(matches, &ctx, &found)),
+                );
+                let (lists, shortlist_log) = lists?;
+                let (all, match_log) = all?;
+                branch.append(shortlist_log);
+                branch.append(match_log);
+                Ok((found, lists, all))
+            })
         },
         || {
-            let mut branch = log.branch();
-            let peers = branch.stage(
-                "peers",
-                "pairs",
-                || passiton::peers::peer_pairs(&ctx, &passiton::peers::PeerOptions::default()),
-                |p| p.pairs.len(),
-            )?;
-            let intros = branch.stage(
-                "intros",
-                "introductions",
-                || passiton::intros(&ctx, &passiton::IntroOptions::default()),
-                |lists| lists.iter().map(|l| l.intros.len()).sum(),
-            )?;
-            Ok::<_, passiton::Error>(((peers, intros), branch))
+            log.in_branch(|branch| {
+                let peers = branch.stage(
+                    "peers",
+                    "pairs",
+                    || passiton::peers::peer_pairs(&ctx, &passiton::peers::PeerOptions::default()),
+                    |p| p.pairs.len(),
+                )?;
+                let intros = branch.stage(
+                    "intros",
+                    "introductions",
+                    || passiton::intros(&ctx, &passiton::IntroOptions::default()),
+                    |lists| lists.iter().map(|l| l.intros.len()).sum(),
+                )?;
+                Ok((peers, intros))
+            })
         },
     );
     let ((found, lists, all), helpers_log) = helpers?;
