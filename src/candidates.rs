@@ -49,7 +49,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use crate::geo::{chord_km, chord_to_km, unit_vector};
+use crate::geo::{Reach, chord, chord_km, chord_km_floor, chord_to_km, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
 use crate::score::ScoreContext;
 use crate::taxonomy::{SicLevel, Taxonomy};
@@ -100,23 +100,31 @@ impl Rule {
     }
 }
 
-/// Excluded pairs, for constant-time-ish lookup.
+/// Excluded pairs, for logarithmic lookup by pair or by person.
 #[derive(Clone, Debug, Default)]
 pub struct Exclusions {
+    /// Every excluded pair in both directions, sorted.
     pairs: Vec<(PersonIdx, PersonIdx)>,
 }
 
 impl Exclusions {
     /// The excluded pairs of `data`.
     pub fn of(data: &Dataset) -> Exclusions {
-        let mut pairs: Vec<_> = data.exclusions.iter().map(|x| (x.a.min(x.b), x.a.max(x.b))).collect();
+        let mut pairs: Vec<_> = data.exclusions.iter().flat_map(|x| [(x.a, x.b), (x.b, x.a)]).collect();
         pairs.sort_unstable();
+        pairs.dedup();
         Exclusions { pairs }
     }
 
     /// Whether `a` and `b` must never be put together.
     pub fn contains(&self, a: PersonIdx, b: PersonIdx) -> bool {
-        self.pairs.binary_search(&(a.min(b), a.max(b))).is_ok()
+        self.pairs.binary_search(&(a, b)).is_ok()
+    }
+
+    /// Everyone `person` must never be put together with, sorted.
+    pub fn partners(&self, person: PersonIdx) -> impl Iterator<Item = PersonIdx> + '_ {
+        let start = self.pairs.partition_point(|&(a, _)| a < person);
+        self.pairs[start..].iter().take_while(move |&&(a, _)| a == person).map(|&(_, b)| b)
     }
 }
 
@@ -681,11 +689,12 @@ impl Summary {
         self.areas = self.areas.union(other.areas);
     }
 
-    /// A lower bound on the great-circle km from `point` (unit vector) to anything in the box.
+    /// A lower bound on the great-circle km from `point` (unit vector) to
+    /// anything in the box: the box's nearest chord, as [`chord_km_floor`].
     fn min_km(&self, point: &[f64; 3]) -> f64 {
         let chord2: f64 =
             (0..3).map(|axis| (self.lo[axis] - point[axis]).max(point[axis] - self.hi[axis]).max(0.0).powi(2)).sum();
-        chord_to_km(chord2.sqrt())
+        chord_km_floor(chord2.sqrt())
     }
 }
 
@@ -732,7 +741,8 @@ pub(crate) struct HelperIndex {
 #[derive(Clone, Copy, Debug)]
 struct Compact {
     point: [f64; 3],
-    max_km: f64,
+    /// The helper's travel limit.
+    reach: Reach,
     languages: u64,
     slots: u32,
     remote: bool,
@@ -784,6 +794,10 @@ struct Probe {
     tag_total: f64,
     remote: bool,
     max_km: f64,
+    /// The jobseeker's travel limit, for single helpers.
+    reach: Reach,
+    /// [`ONLINE_NEAR_KM`].
+    online_near: Reach,
     area: u16,
 }
 
@@ -866,7 +880,7 @@ impl HelperIndex {
                 arenas.tags.extend_from_slice(view.tags);
                 Compact {
                     point: points[h.0 as usize],
-                    max_km: p.max_km,
+                    reach: Reach::new(p.max_km),
                     languages: languages.mask(&p.languages),
                     slots: p.availability.0,
                     remote: p.remote,
@@ -894,6 +908,8 @@ impl HelperIndex {
             tag_weights,
             remote: j.remote,
             max_km: j.max_km,
+            reach: Reach::new(j.max_km),
+            online_near: Reach::new(ONLINE_NEAR_KM),
             area: j.area.0,
         }
     }
@@ -944,17 +960,18 @@ impl HelperIndex {
     }
 
     /// An upper bound on the score of one feasible helper `c` (with no tie
-    /// to the jobseeker) at `km`: locality and availability exactly,
-    /// experience from tag bits, sector and hiring from each code's levels.
+    /// to the jobseeker) a `chord` apart: availability exactly, locality at
+    /// [`chord_km_floor`], experience from tag bits, sector and hiring from
+    /// each code's levels.
     /// Far cheaper than scoring, so the many far helpers of an online
     /// jobseeker that cannot enter the top k are never scored. Summed in the
     /// order of [`crate::score::Components::total`] from terms no smaller
     /// than the score's, so it is never below the score.
-    fn helper_bound(&self, ctx: &ScoreContext<'_>, probe: &Probe, c: &Compact, km: f64) -> f64 {
+    fn helper_bound(&self, ctx: &ScoreContext<'_>, probe: &Probe, c: &Compact, chord: f64) -> f64 {
         let w = &ctx.weights;
         let range = |(a, b): (u32, u32)| a as usize..b as usize;
         let sector = self.sector_masks.bound(&probe.sector_mask, &self.arenas.sectors[range(c.sectors)]);
-        let locality = crate::score::locality(km, probe.area == c.area.0);
+        let locality = crate::score::locality(chord_km_floor(chord), probe.area == c.area.0);
         let experience = if probe.tag_total > 0.0 {
             let shared =
                 probe.tag_weights.iter().filter(|(bit, _)| c.tag_bits & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
@@ -1001,7 +1018,7 @@ impl HelperIndex {
     /// Returns how many pairs it scored, and the child to open next when
     /// nothing queued beats it.
     fn open(&self, at: Open, search: &mut Search<'_, '_>, queue: &mut BinaryHeap<Open>) -> (u64, Option<Open>) {
-        let Search { ctx, exclusions, jobseeker, near, probe, top } = search;
+        let Search { ctx, jobseeker, skip, probe, top } = search;
         let node = &self.nodes[at.node as usize];
         if let Some((left, right)) = node.children {
             let [a, b] = [left, right].map(|child| {
@@ -1012,7 +1029,9 @@ impl HelperIndex {
             // something better, which saves a push and a pop per level
             // without changing the order nodes are opened in.
             let (better, worse) = if a > b { (a, b) } else { (b, a) };
-            queue.extend(worse);
+            if let Some(worse) = worse {
+                queue.push(worse);
+            }
             return match better {
                 Some(child) if queue.peek().is_none_or(|top| *top < child) => (0, Some(child)),
                 Some(child) => {
@@ -1031,24 +1050,25 @@ impl HelperIndex {
             if !self.shares_time_and_language(data, j, probe.slots, probe.languages, h, c) {
                 continue;
             }
-            let km = chord_km(&probe.point, &c.point);
+            let chord = chord(&probe.point, &c.point);
             let answered_here = match self.layout {
-                Layout::Local if probe.remote && c.remote => answered_locally(probe, c, km),
-                Layout::Local => km <= probe.max_km.min(c.max_km),
-                Layout::Online => !answered_locally(probe, c, km),
+                Layout::Local if probe.remote && c.remote => answered_locally(probe, c, chord),
+                Layout::Local => probe.reach.min(c.reach).admits(chord),
+                Layout::Online => !answered_locally(probe, c, chord),
             };
             if !answered_here {
                 continue;
             }
-            if exclusions.contains(*jobseeker, h) || near.binary_search(&h).is_ok() {
+            if top.threshold().is_some_and(|t| self.helper_bound(ctx, probe, c, chord) < t) {
                 continue;
             }
-            if top.threshold().is_some_and(|t| self.helper_bound(ctx, probe, c, km) < t) {
+            if skip.binary_search(&h).is_ok() {
                 continue;
             }
             scored += 1;
-            // Not within two ties (those were scored first): closeness is exactly 0.
-            let components = ctx.components(j, &self.arenas.view(c), km, 0.0);
+            // Not within two ties (those were scored first): closeness is
+            // exactly 0. The km is bit for bit the one `check_pair` computes.
+            let components = ctx.components(j, &self.arenas.view(c), chord_to_km(chord), 0.0);
             top.offer(h, components.total(&ctx.weights));
         }
         (scored, None)
@@ -1056,21 +1076,21 @@ impl HelperIndex {
 }
 
 /// Whether the local tree, rather than the online tree, answers for an
-/// online jobseeker and an online helper `km` apart: when they are within
-/// reach anyway, within [`ONLINE_NEAR_KM`], or in the same area. The online
-/// tree answers for every other online pair, so that its bounds may take
-/// locality as almost nothing.
-fn answered_locally(probe: &Probe, c: &Compact, km: f64) -> bool {
-    km <= ONLINE_NEAR_KM || c.area.0 == probe.area || km <= probe.max_km.min(c.max_km)
+/// online jobseeker and an online helper a `chord` apart: when they are
+/// within reach anyway, within [`ONLINE_NEAR_KM`], or in the same area. The
+/// online tree answers for every other online pair, so that its bounds may
+/// take locality as almost nothing.
+fn answered_locally(probe: &Probe, c: &Compact, chord: f64) -> bool {
+    c.area.0 == probe.area || probe.online_near.admits(chord) || probe.reach.min(c.reach).admits(chord)
 }
 
 /// One jobseeker's search in progress.
 struct Search<'c, 'r> {
     ctx: &'c ScoreContext<'c>,
-    exclusions: &'c Exclusions,
     jobseeker: PersonIdx,
-    /// Helpers within two ties, already scored, sorted.
-    near: Vec<PersonIdx>,
+    /// Helpers the trees must pass over, sorted: those within two ties,
+    /// already scored, and those excluded from the pair.
+    skip: Vec<PersonIdx>,
     probe: Probe,
     top: TopK<'r>,
 }
@@ -1121,7 +1141,10 @@ fn search(
             }
         }
     }
-    let mut search = Search { ctx, exclusions, jobseeker, near, probe, top };
+    let mut skip = near;
+    skip.extend(exclusions.partners(jobseeker));
+    skip.sort_unstable();
+    let mut search = Search { ctx, jobseeker, skip, probe, top };
     let mut next = queue.pop();
     while let Some(at) = next {
         if search.top.threshold().is_some_and(|t| at.bound < t) {
@@ -1252,6 +1275,7 @@ impl HelperIndex {
         }
         let j = data.person(jobseeker);
         let (point, languages) = (unit_vector(j.lat, j.lon), self.languages.mask(&j.languages));
+        let reach = Reach::new(j.max_km);
         let reachable = |s: &Summary| {
             languages & s.languages != 0
                 && j.availability.0 & s.slots != 0
@@ -1288,13 +1312,14 @@ impl HelperIndex {
                         if room == 0 || !self.shares_time_and_language(data, j, j.availability.0, languages, h, c) {
                             continue;
                         }
-                        // The bits of `great_circle_km`, as `check_pair` computes them.
-                        let km = chord_km(&point, &c.point);
-                        if !((j.remote && c.remote) || km <= j.max_km.min(c.max_km))
+                        let chord = chord(&point, &c.point);
+                        if !((j.remote && c.remote) || reach.min(c.reach).admits(chord))
                             || exclusions.contains(jobseeker, h)
                         {
                             continue;
                         }
+                        // The bits of `great_circle_km`, as `check_pair` computes them.
+                        let km = chord_to_km(chord);
                         debug_assert!(check_pair(data, exclusions, jobseeker, h) == Ok(km));
                         let rank = ctx.id_rank[h.0 as usize];
                         if best.is_none_or(|(best_km, best_rank, _)| (km, rank) < (best_km, best_rank)) {

@@ -41,13 +41,94 @@ pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
 
 /// Great-circle km between two unit vectors.
 pub fn chord_km(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    chord_to_km(chord(a, b))
+}
+
+/// The straight-line distance between two unit vectors: a chord of the unit sphere.
+pub fn chord(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     let (dx, dy, dz) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-    chord_to_km((dx * dx + dy * dy + dz * dz).sqrt())
+    (dx * dx + dy * dy + dz * dz).sqrt()
+}
+
+/// A lower bound on [`chord_to_km`] without the arcsine: `asin(x) ≥ x`, so
+/// the arc is at least `R × chord`, shaded by a hair for rounding. Within
+/// 0.001% of the arc up to 100 km.
+pub fn chord_km_floor(chord: f64) -> f64 {
+    EARTH_RADIUS_KM * chord * (1.0 - 1e-12)
 }
 
 /// Great-circle km for a chord of the unit sphere; increasing in `chord`.
 pub fn chord_to_km(chord: f64) -> f64 {
     2.0 * EARTH_RADIUS_KM * (chord / 2.0).min(1.0).asin()
+}
+
+/// A limit in km, tested against chords: "is a pair this chord apart within
+/// the limit" is answered exactly as `chord_to_km(chord) <= km` would answer
+/// it, but without the arcsine unless the chord is within rounding of the
+/// limit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reach {
+    km: f64,
+    /// Chords below this are certainly within the limit...
+    surely_within: f64,
+    /// ...and chords above this certainly beyond it.
+    surely_beyond: f64,
+}
+
+impl Reach {
+    /// Relative margin around the limit's chord inside which the arc is computed.
+    const MARGIN: f64 = 1e-9;
+    /// Chords below this are always measured: far from subnormal numbers,
+    /// where relative rounding is no longer small.
+    const TINY: f64 = 1e-150;
+
+    /// The limit of `km` great-circle kilometres.
+    pub fn new(km: f64) -> Reach {
+        let half_angle = km / (2.0 * EARTH_RADIUS_KM);
+        let (surely_within, surely_beyond) = if half_angle < 1.5 {
+            // The chord of the limit. `asin` is convex and zero at zero, so
+            // a chord a factor below (above) it has an arc at least that
+            // factor below (above) the limit, far beyond rounding.
+            let limit = 2.0 * half_angle.sin();
+            let within = limit * (1.0 - Reach::MARGIN);
+            (if within >= Reach::TINY { within } else { 0.0 }, (limit * (1.0 + Reach::MARGIN)).max(Reach::TINY))
+        } else if half_angle > std::f64::consts::FRAC_PI_2 * (1.0 + Reach::MARGIN) {
+            // Past the antipode: every pair on Earth is within it.
+            (f64::INFINITY, f64::INFINITY)
+        } else {
+            // Near the antipode, where the chord says little: compute the arc.
+            (f64::NEG_INFINITY, f64::INFINITY)
+        };
+        Reach { km, surely_within, surely_beyond }
+    }
+
+    /// The limit in km.
+    pub fn km(&self) -> f64 {
+        self.km
+    }
+
+    /// The nearer of two limits (a limit that is not a number loses, as in [`f64::min`]).
+    pub fn min(self, other: Reach) -> Reach {
+        if other.km < self.km || self.km.is_nan() { other } else { self }
+    }
+
+    /// A squared chord that no pair within the limit exceeds, for pruning
+    /// searches by squared distance.
+    pub fn max_chord2(&self) -> f64 {
+        self.surely_beyond * self.surely_beyond * (1.0 + 1e-12)
+    }
+
+    /// Whether two points `chord` apart (see [`chord`]) are within the limit:
+    /// exactly `chord_to_km(chord) <= self.km()`.
+    pub fn admits(&self, chord: f64) -> bool {
+        if chord < self.surely_within {
+            true
+        } else if chord > self.surely_beyond {
+            false
+        } else {
+            chord_to_km(chord) <= self.km
+        }
+    }
 }
 
 /// Dense index of a local area in [`Areas`].
@@ -182,5 +263,46 @@ mod tests {
         assert!((d - great_circle_km(55.95, -3.19, 51.5, -0.12)).abs() < 1e-9);
         assert!((d - 534.0).abs() < 5.0, "London to Edinburgh is about 534 km, got {d}");
         assert_eq!(great_circle_km(52.0, -1.0, 52.0, -1.0), 0.0);
+    }
+
+    /// `Reach::admits` must answer as the arc itself would, above all for
+    /// chords within rounding of the limit.
+    fn assert_reach_is_exact(km: f64, chord: f64) {
+        assert_eq!(Reach::new(km).admits(chord), chord_to_km(chord) <= km, "limit {km} km, chord {chord}");
+    }
+
+    #[test]
+    fn reach_answers_as_the_arc_does_at_its_edge() {
+        for km in [0.0, 1e-9, 0.5, 3.0, 25.0, 80.0, 1000.0, 19_000.0, 20_015.08, 20_016.0, 1e9, f64::INFINITY] {
+            let limit = 2.0 * (km / (2.0 * EARTH_RADIUS_KM)).sin();
+            let mut near = limit.clamp(0.0, 2.0);
+            for _ in 0..64 {
+                assert_reach_is_exact(km, near);
+                near = f64::from_bits(near.to_bits() + 1);
+            }
+            let mut near = limit.clamp(0.0, 2.0);
+            for _ in 0..64 {
+                assert_reach_is_exact(km, near);
+                near = f64::from_bits(near.to_bits().saturating_sub(1));
+            }
+            for chord in [0.0, 1e-12, 1e-4, 0.01, 0.3, 1.0, 1.999, 2.0] {
+                assert_reach_is_exact(km, chord);
+            }
+        }
+        assert!(!Reach::new(-1.0).admits(0.0));
+        assert!(!Reach::new(f64::NAN).admits(0.0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reach_answers_as_the_arc_does(km in 0.0..25_000.0f64, chord in 0.0..2.0f64, nudge in -4i64..4) {
+            assert_reach_is_exact(km, chord);
+            let reach = Reach::new(km);
+            proptest::prop_assert!(!reach.admits(chord) || chord * chord <= reach.max_chord2());
+            let limit = 2.0 * (km / (2.0 * EARTH_RADIUS_KM)).sin();
+            if limit > 0.0 && limit < 2.0 {
+                assert_reach_is_exact(km, f64::from_bits(limit.to_bits().wrapping_add_signed(nudge)));
+            }
+        }
     }
 }
