@@ -40,6 +40,7 @@ pub mod intros;
 pub mod io;
 pub mod matching;
 pub mod model;
+mod nearest;
 pub mod pair;
 pub mod pass_on;
 pub mod peers;

@@ -35,10 +35,11 @@
 //!
 //! Scoring every pair of jobseekers is quadratic, so [`peer_candidates`]
 //! keeps, for each jobseeker, the `k` best-scoring feasible peers (ties by
-//! id) among a *pool*: the `pool` nearest feasible peers, found with an
-//! R-tree over positions on the unit sphere, visiting jobseekers nearest
-//! first and stopping at the jobseeker's own `max_km` (no one further can be
-//! feasible unless both meet online). Jobseekers happy to meet online also
+//! id) among a *pool*: the `pool` nearest feasible peers, found with a k-d
+//! tree over positions on the unit sphere ([`crate::nearest`]), which never
+//! looks past the `pool`-th feasible peer found so far nor past the
+//! jobseeker's own `max_km` (no one further can be feasible unless both meet
+//! online). Jobseekers happy to meet online also
 //! search a second tree holding only the others who are, nearest first, for
 //! up to `pool` more feasible peers at any distance: remote peers are
 //! preferred close by (locality still counts) but are found wherever they
@@ -66,9 +67,10 @@
 //! # Complexity
 //!
 //! Building the trees: O(J log J) for J jobseekers. Candidates: per
-//! jobseeker, a nearest-first walk until `pool` feasible peers are found
-//! (O(pool log J) in a typical neighbourhood, more where many nearby fail a
-//! hard rule), and `pool` scores; parallel over jobseekers. Pairing: see
+//! jobseeker, a walk of the tree near them until `pool` feasible peers are
+//! found (O(pool + log J) nodes in a typical neighbourhood, more where many
+//! nearby fail a hard rule), and `pool` scores; parallel over jobseekers,
+//! neighbours one after another. Pairing: see
 //! [`crate::pair`], on at most `J × k` edges.
 //!
 //! # Determinism
@@ -79,13 +81,12 @@
 //! order.
 
 use rayon::prelude::*;
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
 
 use crate::candidates::{Exclusions, shares_language, within_reach};
 use crate::error::{Error, Result};
-use crate::geo::{chord_km, chord_to_km, unit_vector};
+use crate::geo::{Reach, chord_km, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
+use crate::nearest::PointTree;
 use crate::pair::{PairEdge, PairProblem};
 use crate::score::{ScoreContext, best_sector_match, best_sector_match_either_way, locality};
 pub use crate::shortlist::SCORE_SCALE;
@@ -469,16 +470,14 @@ struct Entry {
     remote: bool,
 }
 
-type Point = GeomWithData<[f64; 3], Entry>;
-
 /// Bit 63 of a language mask: "some language outside the 63 commonest",
 /// which needs the exact check when it is all two people share.
 const OTHER_LANGUAGES: u64 = 1 << 63;
 
 /// The two search trees: every jobseeker, and those happy to meet online.
 struct PeerIndex {
-    all: RTree<Point>,
-    remote: RTree<Point>,
+    all: PointTree<Entry>,
+    remote: PointTree<Entry>,
     /// The 63 commonest languages among jobseekers, most common first (ties by code).
     common: Vec<crate::model::Language>,
 }
@@ -494,7 +493,7 @@ impl PeerIndex {
         let mut common: Vec<(crate::model::Language, usize)> = counts.into_iter().collect();
         common.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
         let common: Vec<crate::model::Language> = common.into_iter().take(63).map(|(l, _)| l).collect();
-        let mut index = PeerIndex { all: RTree::new(), remote: RTree::new(), common };
+        let mut index = PeerIndex { all: PointTree::build([]), remote: PointTree::build([]), common };
         let point = |&j: &PersonIdx| {
             let p = data.person(j);
             let entry = Entry {
@@ -504,10 +503,11 @@ impl PeerIndex {
                 max_km: p.max_km,
                 remote: p.remote,
             };
-            GeomWithData::new(unit_vector(p.lat, p.lon), entry)
+            (unit_vector(p.lat, p.lon), entry)
         };
-        let all = RTree::bulk_load(jobseekers.iter().map(point).collect());
-        let remote = RTree::bulk_load(jobseekers.iter().filter(|&&j| data.person(j).remote).map(point).collect());
+        let all = PointTree::build(jobseekers.iter().map(point).collect::<Vec<_>>());
+        let remote =
+            PointTree::build(jobseekers.iter().filter(|&&j| data.person(j).remote).map(point).collect::<Vec<_>>());
         index.all = all;
         index.remote = remote;
         index
@@ -529,7 +529,7 @@ fn nearest_feasible(
     ctx: &ScoreContext<'_>,
     exclusions: &Exclusions,
     index: &PeerIndex,
-    tree: &RTree<Point>,
+    tree: &PointTree<Entry>,
     jobseeker: PersonIdx,
     limit_km: Option<f64>,
     pool: usize,
@@ -538,39 +538,27 @@ fn nearest_feasible(
     let me = data.person(jobseeker);
     let here = unit_vector(me.lat, me.lon);
     let my_languages = index.language_mask(me);
-    let mut found: Vec<(f64, u32, PersonIdx, f64)> = Vec::new();
-    if pool == 0 {
-        return Vec::new();
-    }
-    let mut cut: Option<f64> = None;
-    for (geom, d2) in tree.nearest_neighbor_iter_with_distance_2(here) {
-        if cut.is_some_and(|c| d2 > c) {
-            break;
+    let limit = limit_km.map(|km| Reach::new(km + KM_SLACK));
+    let max_d2 = limit.map_or(f64::INFINITY, |reach| reach.max_chord2());
+    let found = tree.nearest(&here, pool, max_d2, |e, point, d2| {
+        if limit.is_some_and(|reach| !reach.admits(d2.sqrt())) {
+            return None;
         }
-        if limit_km.is_some_and(|limit| chord_to_km(d2.max(0.0).sqrt()) > limit + KM_SLACK) {
-            break;
-        }
-        let e = geom.data;
         if e.person == jobseeker.0 || e.slots & me.availability.0 == 0 {
-            continue;
+            return None;
         }
         let shared = e.languages & my_languages;
         if shared == 0 || (shared == OTHER_LANGUAGES && !shares_language(me, data.person(PersonIdx(e.person)))) {
-            continue;
+            return None;
         }
-        let km = chord_km(&here, geom.geom());
+        let km = chord_km(&here, point);
         let other = PersonIdx(e.person);
         if !((me.remote && e.remote) || km <= me.max_km.min(e.max_km)) || exclusions.contains(jobseeker, other) {
-            continue;
+            return None;
         }
-        found.push((d2, ctx.id_rank[other.0 as usize], other, km));
-        if found.len() >= pool && cut.is_none() {
-            cut = Some(d2);
-        }
-    }
-    found.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-    found.truncate(pool);
-    found.into_iter().map(|(_, _, p, km)| (p, km)).collect()
+        Some(ctx.id_rank[other.0 as usize])
+    });
+    found.into_iter().map(|f| (PersonIdx(f.data.person), chord_km(&here, &f.point))).collect()
 }
 
 /// Jobseekers sorted by id, and each person's position in that order.
@@ -643,7 +631,15 @@ pub fn peer_candidates(ctx: &ScoreContext<'_>, options: &PeerOptions) -> Result<
     let (jobseekers, vertex) = jobseekers_by_id(ctx);
     let experience_totals: Vec<f64> = data.people.par_iter().map(|p| experience_total(ctx, p)).collect();
     let index = PeerIndex::build(data, &jobseekers);
-    let lists: Vec<(Vec<PeerEdge>, u64)> = jobseekers
+    // Searching neighbours one after another keeps the same tree nodes in
+    // cache; each list is a function of its jobseeker alone, and the union
+    // below sorts the edges, so the order of work never shows.
+    let mut by_place = jobseekers.clone();
+    by_place.sort_by_key(|&j| {
+        let p = data.person(j);
+        (p.area, (p.lat * 100.0) as i32, j)
+    });
+    let lists: Vec<(Vec<PeerEdge>, u64)> = by_place
         .par_iter()
         .map(|&j| {
             let me = data.person(j);
@@ -813,25 +809,23 @@ fn no_peer_reason(ctx: &ScoreContext<'_>, exclusions: &Exclusions, index: &PeerI
             *n += 1;
         }
     };
-    for (geom, d2) in index.all.nearest_neighbor_iter_with_distance_2(here) {
-        if chord_to_km(d2.max(0.0).sqrt()) > me.max_km + KM_SLACK {
-            break;
+    let limit = Reach::new(me.max_km + KM_SLACK);
+    index.all.within(&here, limit.max_chord2(), |e, point, d2| {
+        if limit.admits(d2.sqrt()) && e.person != jobseeker.0 {
+            count(PersonIdx(e.person), chord_km(&here, point));
         }
-        if geom.data.person != jobseeker.0 {
-            count(PersonIdx(geom.data.person), chord_km(&here, geom.geom()));
-        }
-    }
+    });
     if me.remote {
-        for geom in index.remote.iter() {
-            let km = chord_km(&here, geom.geom());
+        for (point, e) in index.remote.iter() {
+            let km = chord_km(&here, point);
             // Those within the jobseeker's own limit were counted above.
-            if geom.data.person != jobseeker.0 && km > me.max_km + KM_SLACK {
-                count(PersonIdx(geom.data.person), km);
+            if e.person != jobseeker.0 && km > me.max_km + KM_SLACK {
+                count(PersonIdx(e.person), km);
             }
         }
     }
     match left.iter().position(|&n| n == 0) {
-        Some(0) if index.all.size() <= 1 => "no other jobseekers in the data".to_string(),
+        Some(0) if index.all.len() <= 1 => "no other jobseekers in the data".to_string(),
         Some(0) => format!(
             "no other jobseeker within reach ({:.0} km{})",
             me.max_km,
