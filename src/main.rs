@@ -889,31 +889,20 @@ fn in_parallel<A: Send, B: Send>(
     }
 }
 
-/// `run`'s match stages: the instance, built once, then every mode in
-/// [`passiton::matching::Mode::ALL`] order, each its own stage so that its cost shows.
-fn match_every_mode(
+/// One of `run`'s match modes, as its own stage so that its cost shows.
+fn match_stage(
     log: &mut StageLog,
     ctx: &passiton::ScoreContext<'_>,
-    found: &passiton::Candidates,
-) -> passiton::Result<Vec<passiton::matching::Matching>> {
-    let instance = log.stage(
-        "match_instance",
-        "jobseekers",
-        || Ok(passiton::matching::Instance::of(ctx, found)),
-        |_| found.jobseekers.len(),
-    )?;
-    passiton::matching::Mode::ALL
-        .into_iter()
-        .map(|mode| {
-            let name = match mode {
-                passiton::matching::Mode::Optimal => "match_optimal",
-                passiton::matching::Mode::Stable => "match_stable",
-                passiton::matching::Mode::Greedy => "match_greedy",
-                passiton::matching::Mode::FirstFree => "match_first_free",
-            };
-            log.stage(name, "matched", || instance.solve(ctx, mode), |m| m.matched)
-        })
-        .collect()
+    instance: &passiton::matching::Instance,
+    mode: passiton::matching::Mode,
+) -> passiton::Result<passiton::matching::Matching> {
+    let name = match mode {
+        passiton::matching::Mode::Optimal => "match_optimal",
+        passiton::matching::Mode::Stable => "match_stable",
+        passiton::matching::Mode::Greedy => "match_greedy",
+        passiton::matching::Mode::FirstFree => "match_first_free",
+    };
+    log.stage(name, "matched", || instance.solve(ctx, mode), |m| m.matched)
 }
 
 /// The process's peak resident set so far (`VmHWM` in `/proc/self/status`),
@@ -958,12 +947,14 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Re
         || passiton::ScoreContext::new(&data, weights),
         |_| data.role_counts().0,
     )?;
-    // Two branches side by side: candidates, then shortlists beside the
-    // match modes; and peers then introductions, which need no candidates.
+    // Two branches side by side: candidates, then the match modes and
+    // shortlists; and peers then introductions, which need no candidates.
     // The largest steps after candidates are exact solvers on one thread
-    // each (shortlists' first round, the optimal assignment, stable
-    // matching, peer pairing), so running branches side by side keeps both
-    // cores busy. `--sequential` runs one stage at a time instead.
+    // each (the optimal assignment, shortlists' first round, stable
+    // matching, peer pairing), so after candidates the optimal assignment
+    // runs on one side and shortlists then the other modes on the other,
+    // which keeps both cores busy. `--sequential` runs one stage at a time
+    // instead.
     let (helpers, peers_and_intros) = in_parallel(
         sequential,
         || {
@@ -974,24 +965,42 @@ fn batch_run(scoring: &Scoring, out: &Path, force: bool, sequential: bool) -> Re
                     || Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: scoring.candidates })),
                     |c| c.edges.len(),
                 )?;
-                let (lists, all) = in_parallel(
+                let instance = branch.stage(
+                    "match_instance",
+                    "jobseekers",
+                    || Ok(passiton::matching::Instance::of(&ctx, &found)),
+                    |_| found.jobseekers.len(),
+                )?;
+                let (optimal, rest) = in_parallel(
                     sequential,
                     || {
-                        log.in_branch(|shortlist| {
-                            shortlist.stage(
+                        log.in_branch(|optimal| {
+                            match_stage(optimal, &ctx, &instance, passiton::matching::Mode::Optimal)
+                        })
+                    },
+                    || {
+                        log.in_branch(|rest| {
+                            let lists = rest.stage(
                                 "shortlist",
                                 "options",
                                 || passiton::shortlists(&ctx, &found, &passiton::ShortlistOptions::default()),
                                 |l| l.lists.iter().map(|l| l.options.len()).sum(),
-                            )
+                            )?;
+                            let others = passiton::matching::Mode::ALL
+                                .into_iter()
+                                .filter(|&mode| mode != passiton::matching::Mode::Optimal)
+                                .map(|mode| match_stage(rest, &ctx, &instance, mode))
+                                .collect::<passiton::Result<Vec<_>>>()?;
+                            Ok((lists, others))
                         })
                     },
-                    || log.in_branch(|matches| match_every_mode(matches, &ctx, &found)),
                 );
-                let (lists, shortlist_log) = lists?;
-                let (all, match_log) = all?;
-                branch.append(shortlist_log);
-                branch.append(match_log);
+                let (optimal, optimal_log) = optimal?;
+                let ((lists, others), rest_log) = rest?;
+                branch.append(optimal_log);
+                branch.append(rest_log);
+                let mut all: Vec<passiton::matching::Matching> = std::iter::once(optimal).chain(others).collect();
+                all.sort_by_key(|m| passiton::matching::Mode::ALL.iter().position(|&mode| mode == m.mode));
                 Ok((found, lists, all))
             })
         },
