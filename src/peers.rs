@@ -36,7 +36,7 @@
 //! Scoring every pair of jobseekers is quadratic, so [`peer_candidates`]
 //! keeps, for each jobseeker, the `k` best-scoring feasible peers (ties by
 //! id) among a *pool*: the `pool` nearest feasible peers, found with a k-d
-//! tree over positions on the unit sphere ([`crate::nearest`]), which never
+//! tree over positions on the unit sphere (`nearest.rs`), which never
 //! looks past the `pool`-th feasible peer found so far nor past the
 //! jobseeker's own `max_km` (no one further can be feasible unless both meet
 //! online). Jobseekers happy to meet online also
