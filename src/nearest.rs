@@ -6,8 +6,9 @@
 //! index answers that with a nearest-first iterator over a priority queue
 //! of nodes and points, whose pushes and pops cost more than the search
 //! itself. This tree instead walks depth first, nearer child first, and
-//! skips every node farther than the `n`-th accepted point so far: no queue,
-//! and the nodes it skips are the same.
+//! skips every node farther than the `n`-th accepted point so far: no
+//! queue, and in a typical neighbourhood hardly more nodes than a
+//! nearest-first walk.
 //!
 //! Results never depend on the tree's shape: points are ranked by (squared
 //! chord, rank), where the caller gives each accepted point a rank (an id
@@ -97,8 +98,8 @@ impl<T: Copy> PointTree<T> {
 
     /// The `n` nearest points to `query` (a unit vector) with a squared
     /// chord of at most `max_d2` that `accept` takes, ascending by (squared
-    /// chord, rank). `accept` sees a point's payload and squared chord and
-    /// returns its rank, or `None` to pass over it; it is called only for
+    /// chord, rank). `accept` sees a point's payload, position and squared
+    /// chord and returns its rank, or `None` to pass over it; it is called only for
     /// points that could still enter the result.
     pub(crate) fn nearest(
         &self,
