@@ -49,7 +49,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use crate::geo::{Reach, chord, chord_km, chord_km_floor, chord_to_km, unit_vector};
+use crate::geo::{Reach, box_chord2, chord, chord_km, chord_km_floor, chord_to_km, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
 use crate::score::ScoreContext;
 use crate::taxonomy::{SicLevel, Taxonomy};
@@ -692,9 +692,7 @@ impl Summary {
     /// A lower bound on the great-circle km from `point` (unit vector) to
     /// anything in the box: the box's nearest chord, as [`chord_km_floor`].
     fn min_km(&self, point: &[f64; 3]) -> f64 {
-        let chord2: f64 =
-            (0..3).map(|axis| (self.lo[axis] - point[axis]).max(point[axis] - self.hi[axis]).max(0.0).powi(2)).sum();
-        chord_km_floor(chord2.sqrt())
+        chord_km_floor(box_chord2(&self.lo, &self.hi, point).sqrt())
     }
 }
 
@@ -793,8 +791,7 @@ struct Probe {
     tag_weights: Vec<(u64, f64)>,
     tag_total: f64,
     remote: bool,
-    max_km: f64,
-    /// The jobseeker's travel limit, for single helpers.
+    /// The jobseeker's travel limit.
     reach: Reach,
     /// [`ONLINE_NEAR_KM`].
     online_near: Reach,
@@ -907,7 +904,6 @@ impl HelperIndex {
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
-            max_km: j.max_km,
             reach: Reach::new(j.max_km),
             online_near: Reach::new(ONLINE_NEAR_KM),
             area: j.area.0,
@@ -924,7 +920,7 @@ impl HelperIndex {
         let same_area = s.areas.contains(usize::from(probe.area) % 384);
         let locality = match self.layout {
             Layout::Local => {
-                let in_reach = km <= probe.max_km.min(s.max_km);
+                let in_reach = km <= probe.reach.km().min(s.max_km);
                 let online_near = probe.remote && s.any_remote && (km <= ONLINE_NEAR_KM || same_area);
                 if !in_reach && !online_near {
                     return None;

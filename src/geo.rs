@@ -46,8 +46,25 @@ pub fn chord_km(a: &[f64; 3], b: &[f64; 3]) -> f64 {
 
 /// The straight-line distance between two unit vectors: a chord of the unit sphere.
 pub fn chord(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    chord2(a, b).sqrt()
+}
+
+/// The squared chord between two unit vectors, summed as `(dx² + dy²) + dz²`;
+/// [`chord`] is its square root, bit for bit.
+pub fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     let (dx, dy, dz) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-    (dx * dx + dy * dy + dz * dz).sqrt()
+    dx * dx + dy * dy + dz * dz
+}
+
+/// The least squared chord from `point` to the box `lo..=hi` (per axis):
+/// no point in the box is nearer.
+pub fn box_chord2(lo: &[f64; 3], hi: &[f64; 3], point: &[f64; 3]) -> f64 {
+    let mut d2 = 0.0;
+    for ((lo, hi), p) in lo.iter().zip(hi).zip(point) {
+        let gap = (lo - p).max(p - hi).max(0.0);
+        d2 += gap * gap;
+    }
+    d2
 }
 
 /// A lower bound on [`chord_to_km`] without the arcsine: `asin(x) ≥ x`, so

@@ -18,6 +18,8 @@
 //! Building: O(P log P) for P points. A query visits O(log P + n) nodes in a
 //! typical neighbourhood, more where many nearby points fail the test.
 
+use crate::geo::{box_chord2, chord2};
+
 /// Points per leaf.
 const LEAF_SIZE: usize = 16;
 
@@ -41,12 +43,7 @@ struct Node {
 impl Node {
     /// The least squared chord from `query` to anything in the box.
     fn min_d2(&self, query: &[f64; 3]) -> f64 {
-        let mut d2 = 0.0;
-        for ((lo, hi), q) in self.lo.iter().zip(&self.hi).zip(query) {
-            let gap = (lo - q).max(q - hi).max(0.0);
-            d2 += gap * gap;
-        }
-        d2
+        box_chord2(&self.lo, &self.hi, query)
     }
 }
 
@@ -65,12 +62,6 @@ pub(crate) struct Found<T> {
     pub(crate) rank: u32,
     pub(crate) point: [f64; 3],
     pub(crate) data: T,
-}
-
-/// The squared chord between two points, summed as `(dx² + dy²) + dz²`.
-fn distance_2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    let (dx, dy, dz) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-    dx * dx + dy * dy + dz * dz
 }
 
 impl<T: Copy> PointTree<T> {
@@ -132,7 +123,7 @@ impl<T: Copy> PointTree<T> {
                 continue;
             }
             for item in &self.items[node.start as usize..node.end as usize] {
-                let d2 = distance_2(&item.point, query);
+                let d2 = chord2(&item.point, query);
                 if d2 > cut {
                     continue;
                 }
@@ -170,7 +161,7 @@ impl<T: Copy> PointTree<T> {
                 Some((left, right)) => stack.extend([right, left]),
                 None => {
                     for item in &self.items[node.start as usize..node.end as usize] {
-                        let d2 = distance_2(&item.point, query);
+                        let d2 = chord2(&item.point, query);
                         if d2 <= max_d2 {
                             visit(&item.data, &item.point, d2);
                         }
@@ -233,7 +224,7 @@ mod tests {
             let got = tree.nearest(&q, n, max_d2, |&id, _, _| (id % modulus != 0).then(|| rank(id)));
             let mut want: Vec<(f64, u32, u32)> = all
                 .iter()
-                .map(|(p, id)| (distance_2(p, &q), rank(*id), *id))
+                .map(|(p, id)| (chord2(p, &q), rank(*id), *id))
                 .filter(|&(d2, _, id)| d2 <= max_d2 && id % modulus != 0)
                 .collect();
             want.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
@@ -244,7 +235,7 @@ mod tests {
             let mut seen = Vec::new();
             tree.within(&q, max_d2, |&id, _, _| seen.push(id));
             seen.sort_unstable();
-            let mut inside: Vec<u32> = all.iter().filter(|(p, _)| distance_2(p, &q) <= max_d2).map(|(_, id)| *id).collect();
+            let mut inside: Vec<u32> = all.iter().filter(|(p, _)| chord2(p, &q) <= max_d2).map(|(_, id)| *id).collect();
             inside.sort_unstable();
             prop_assert_eq!(seen, inside);
             prop_assert_eq!(tree.len(), all.len());
