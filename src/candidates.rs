@@ -68,6 +68,11 @@ const SECTOR_SPLIT_BELOW: usize = 1024;
 const ONLINE_NEAR_KM: f64 = 50.0;
 /// Slack added to every bound so that rounding can never prune a true candidate.
 const BOUND_SLACK: f64 = 1e-9;
+/// Steps per km of [`LocalityCeiling`]'s table.
+const CEILING_STEPS_PER_KM: f64 = 8.0;
+/// Distance covered by [`LocalityCeiling`]'s table; farther, its last entry
+/// (a distance part of `0.75 × 2^-12.8`, under 1e-4) stands for every distance.
+const CEILING_KM: f64 = 128.0;
 
 /// Why a jobseeker and a helper may not be put together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -451,26 +456,32 @@ impl<const WORDS: usize> Bits<WORDS> {
 /// The SIC classes (615), groups (272), divisions (88) and sections (21)
 /// that a set of codes reaches. A code reaches its own ancestors and, when it
 /// is broader than a class, every class, group and division below it.
+/// One run of bits, level after level (see [`SectorMask::LEVEL_WORD`]), so a
+/// test of one word is one load.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct SectorMask {
-    classes: Bits<10>,
-    groups: Bits<5>,
-    divisions: Bits<2>,
-    sections: Bits<1>,
-}
+struct SectorMask(Bits<18>);
 
 impl SectorMask {
+    /// The first word of each level: classes take 10 words, groups 5,
+    /// divisions 2 and sections 1.
+    const LEVEL_WORD: [usize; 4] = [0, 10, 15, 17];
+
+    /// The bit of the code at position `at` of `level` (0 = classes … 3 = sections).
+    fn bit(level: usize, at: usize) -> usize {
+        SectorMask::LEVEL_WORD[level] * 64 + at
+    }
+
+    /// Sets the code at position `at` of `level`.
+    fn set(&mut self, level: usize, at: usize) {
+        self.0.set(SectorMask::bit(level, at));
+    }
+
     fn union(self, other: SectorMask) -> SectorMask {
-        SectorMask {
-            classes: self.classes.union(other.classes),
-            groups: self.groups.union(other.groups),
-            divisions: self.divisions.union(other.divisions),
-            sections: self.sections.union(other.sections),
-        }
+        SectorMask(self.0.union(other.0))
     }
 }
 
-/// The non-zero words of a [`SectorMask`], by level (0 = classes … 3 = sections).
+/// The non-zero words of a [`SectorMask`] as (level, word, bits), deepest level first.
 #[derive(Clone, Debug, Default)]
 struct SparseMask {
     words: Vec<(u8, u8, u64)>,
@@ -479,12 +490,10 @@ struct SparseMask {
 impl SparseMask {
     fn of(mask: &SectorMask) -> SparseMask {
         let mut words = Vec::new();
-        let levels: [&[u64]; 4] = [&mask.classes.0, &mask.groups.0, &mask.divisions.0, &mask.sections.0];
-        for (level, level_words) in levels.into_iter().enumerate() {
-            for (at, &bits) in level_words.iter().enumerate() {
-                if bits != 0 {
-                    words.push((level as u8, at as u8, bits));
-                }
+        for (word, &bits) in mask.0.0.iter().enumerate() {
+            if bits != 0 {
+                let level = SectorMask::LEVEL_WORD.iter().rposition(|&first| first <= word).unwrap_or(0);
+                words.push((level as u8, word as u8, bits));
             }
         }
         SparseMask { words }
@@ -495,29 +504,27 @@ impl SparseMask {
     /// these masks (the helper's code lies within the wanted one, or both
     /// share a class), a pair scoring 0.75 shares a group, and so on down to
     /// sections; so the deepest level at which the masks meet bounds the score.
+    /// Words are held deepest level first, so the first that meets decides.
     fn bound(&self, other: &SectorMask) -> f64 {
-        let mut best = 4;
-        for &(level, at, bits) in &self.words {
-            let theirs = match level {
-                0 => other.classes.0[usize::from(at)],
-                1 => other.groups.0[usize::from(at)],
-                2 => other.divisions.0[usize::from(at)],
-                _ => other.sections.0[usize::from(at)],
-            };
-            if bits & theirs != 0 {
-                best = best.min(level);
+        for &(level, word, bits) in &self.words {
+            if bits & other.0.0[usize::from(word)] != 0 {
+                return SECTOR_VALUES[usize::from(level)];
             }
         }
-        [1.0, 0.75, 0.5, 0.25, 0.0][usize::from(best)]
+        0.0
     }
 }
+
+/// Sector similarity by the deepest level two codes meet at (0 = class …
+/// 3 = section, 4 = not at all).
+const SECTOR_VALUES: [f64; 5] = [1.0, 0.75, 0.5, 0.25, 0.0];
 
 /// Masks for every code of the taxonomy.
 struct SectorMasks {
     of_code: Vec<SectorMask>,
     /// For each code, its own level (0 = class or subclass … 3 = section)
-    /// and the positions of itself and its ancestors within their levels,
-    /// from that level up.
+    /// and the bits ([`SectorMask::bit`]) of itself and its ancestors, from
+    /// that level up.
     levels: Vec<(u8, [u16; 4])>,
 }
 
@@ -538,15 +545,15 @@ impl SectorMasks {
                 let mut mask = SectorMask::default();
                 let at = |level| taxonomy.ancestor_at(idx, level).map(|a| position[usize::from(a.0)]);
                 if let Some(p) = at(SicLevel::Class) {
-                    mask.classes.set(p);
+                    mask.set(0, p);
                 }
                 if let Some(p) = at(SicLevel::Group) {
-                    mask.groups.set(p);
+                    mask.set(1, p);
                 }
                 if let Some(p) = at(SicLevel::Division) {
-                    mask.divisions.set(p);
+                    mask.set(2, p);
                 }
-                mask.sections.set(position[usize::from(taxonomy.section_of(idx).0)]);
+                mask.set(3, position[usize::from(taxonomy.section_of(idx).0)]);
                 mask
             })
             .collect();
@@ -566,39 +573,38 @@ impl SectorMasks {
                 let section = Some(position[usize::from(taxonomy.section_of(idx).0)] as u16);
                 let found = [at(SicLevel::Class), at(SicLevel::Group), at(SicLevel::Division), section];
                 let own = found.iter().position(Option::is_some).unwrap_or(3);
-                (own as u8, found.map(|p| p.unwrap_or(0)))
+                let mut bits = [0u16; 4];
+                for (level, at) in found.iter().enumerate() {
+                    bits[level] = SectorMask::bit(level, usize::from(at.unwrap_or(0))) as u16;
+                }
+                (own as u8, bits)
             })
             .collect();
         SectorMasks { of_code, levels }
     }
 
     /// An upper bound, no larger than [`SparseMask::bound`], on the sector
-    /// similarity of a wanted mask with any of `codes`, read from each code's
-    /// own levels rather than a merged mask. A code's mask reaches its
-    /// ancestors and the codes below it; `wanted` reaches a code below a
-    /// helper's code only if it also reaches that code itself, so when it
-    /// misses the code's own level the deepest ancestor it reaches bounds
-    /// the similarity, and when it reaches the code's own level 1 does.
+    /// similarity of a wanted mask with one helper code, as an index into
+    /// [`SECTOR_VALUES`], read from the code's own levels rather than a
+    /// merged mask. A code's mask reaches its ancestors and the codes below
+    /// it; `wanted` reaches a code below a helper's code only if it also
+    /// reaches that code itself, so when it misses the code's own level the
+    /// deepest ancestor it reaches bounds the similarity, and when it reaches
+    /// the code's own level 1 does.
+    fn code_bound(&self, wanted: &SectorMask, code: crate::taxonomy::SicIdx) -> u8 {
+        let (own, bits) = self.levels[usize::from(code.0)];
+        let reached = (usize::from(own)..4).find(|&level| wanted.0.contains(usize::from(bits[level])));
+        match reached {
+            Some(level) if level == usize::from(own) => 0,
+            Some(level) => level as u8,
+            None => 4,
+        }
+    }
+
+    /// The largest [`SectorMasks::code_bound`] over `codes`, as a similarity.
     fn bound(&self, wanted: &SectorMask, codes: &[crate::taxonomy::SicIdx]) -> f64 {
-        const VALUES: [f64; 4] = [1.0, 0.75, 0.5, 0.25];
-        codes.iter().fold(0.0, |best: f64, code| {
-            let (own, positions) = self.levels[usize::from(code.0)];
-            let reached = (usize::from(own)..4).find(|&level| {
-                let at = usize::from(positions[level]);
-                match level {
-                    0 => wanted.classes.contains(at),
-                    1 => wanted.groups.contains(at),
-                    2 => wanted.divisions.contains(at),
-                    _ => wanted.sections.contains(at),
-                }
-            });
-            let bound = match reached {
-                Some(level) if level == usize::from(own) => 1.0,
-                Some(level) => VALUES[level],
-                None => 0.0,
-            };
-            best.max(bound)
-        })
+        let deepest = codes.iter().map(|&code| self.code_bound(wanted, code)).min().unwrap_or(4);
+        SECTOR_VALUES[usize::from(deepest)]
     }
 
     fn of(&self, codes: &[crate::taxonomy::SicIdx]) -> SectorMask {
@@ -696,6 +702,34 @@ impl Summary {
     }
 }
 
+/// Locality at least as large as [`crate::score::locality`] at any distance
+/// from a given one on, read from a table at steps of an eighth of a km: a
+/// bound needs no exponential per node or per helper, for a ceiling within
+/// 1% of the exact value up to [`CEILING_KM`].
+struct LocalityCeiling {
+    /// Locality at each step, in another area and in the same one.
+    at_step: [Vec<f64>; 2],
+}
+
+impl LocalityCeiling {
+    fn new() -> LocalityCeiling {
+        let steps = (CEILING_KM * CEILING_STEPS_PER_KM) as usize;
+        let table = |same_area| {
+            (0..=steps).map(|k| crate::score::locality(k as f64 / CEILING_STEPS_PER_KM, same_area)).collect()
+        };
+        LocalityCeiling { at_step: [table(false), table(true)] }
+    }
+
+    /// At least `locality(x, same_area)` for every `x >= km`: locality
+    /// falls with distance, so the value at the step at or below `km` bounds it.
+    fn at(&self, km: f64, same_area: bool) -> f64 {
+        let table = &self.at_step[usize::from(same_area)];
+        // The cast takes negative and NaN distances to step 0, the largest value.
+        let step = (km * CEILING_STEPS_PER_KM) as usize;
+        table[step.min(table.len() - 1)]
+    }
+}
+
 /// A node of the helper tree: a range of `HelperIndex::order`, its summary
 /// and its two children (none for a leaf).
 struct Node {
@@ -732,6 +766,7 @@ pub(crate) struct HelperIndex {
     nodes: Vec<Node>,
     sector_masks: SectorMasks,
     languages: LanguageBits,
+    locality: LocalityCeiling,
 }
 
 /// A helper's hard-rule and score fields, packed; lists live in
@@ -889,7 +924,7 @@ impl HelperIndex {
                 }
             })
             .collect();
-        HelperIndex { layout, order, compact, arenas, nodes, sector_masks, languages }
+        HelperIndex { layout, order, compact, arenas, nodes, sector_masks, languages, locality: LocalityCeiling::new() }
     }
 
     fn probe(&self, ctx: &ScoreContext<'_>, j: &Person) -> Probe {
@@ -925,11 +960,11 @@ impl HelperIndex {
                 if !in_reach && !online_near {
                     return None;
                 }
-                crate::score::locality(km, same_area)
+                self.locality.at(km, same_area)
             }
             // Everyone the online tree answers for is farther than
             // `ONLINE_NEAR_KM` and in another area.
-            Layout::Online => crate::score::locality(km.max(ONLINE_NEAR_KM), false),
+            Layout::Online => self.locality.at(km.max(ONLINE_NEAR_KM), false),
         };
         let w = &ctx.weights;
         let experience = if probe.tag_total > 0.0 {
@@ -956,9 +991,9 @@ impl HelperIndex {
     }
 
     /// An upper bound on the score of one feasible helper `c` (with no tie
-    /// to the jobseeker) a `chord` apart: availability exactly, locality at
-    /// [`chord_km_floor`], experience from tag bits, sector and hiring from
-    /// each code's levels.
+    /// to the jobseeker) a `chord` apart: availability exactly, locality's
+    /// ceiling at [`chord_km_floor`], experience from tag bits, sector and
+    /// hiring from each code's levels.
     /// Far cheaper than scoring, so the many far helpers of an online
     /// jobseeker that cannot enter the top k are never scored. Summed in the
     /// order of [`crate::score::Components::total`] from terms no smaller
@@ -967,7 +1002,7 @@ impl HelperIndex {
         let w = &ctx.weights;
         let range = |(a, b): (u32, u32)| a as usize..b as usize;
         let sector = self.sector_masks.bound(&probe.sector_mask, &self.arenas.sectors[range(c.sectors)]);
-        let locality = crate::score::locality(chord_km_floor(chord), probe.area == c.area.0);
+        let locality = self.locality.at(chord_km_floor(chord), probe.area == c.area.0);
         let experience = if probe.tag_total > 0.0 {
             let shared =
                 probe.tag_weights.iter().filter(|(bit, _)| c.tag_bits & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
@@ -1015,11 +1050,11 @@ impl HelperIndex {
     /// nothing queued beats it.
     fn open(&self, at: Open, search: &mut Search<'_, '_>, queue: &mut BinaryHeap<Open>) -> (u64, Option<Open>) {
         let Search { ctx, jobseeker, skip, probe, top } = search;
-        let node = &self.nodes[at.node as usize];
+        let node = &self.nodes[at.node() as usize];
         if let Some((left, right)) = node.children {
             let [a, b] = [left, right].map(|child| {
                 let bound = self.bound(ctx, probe, &self.nodes[child as usize].summary)?;
-                (!top.threshold().is_some_and(|t| bound < t)).then_some(Open { bound, tree: at.tree, node: child })
+                (!top.threshold().is_some_and(|t| bound < t)).then_some(Open::new(bound, at.tree(), child))
             });
             // The better child is opened next unless the queue holds
             // something better, which saves a push and a pop per level
@@ -1049,7 +1084,7 @@ impl HelperIndex {
             let chord = chord(&probe.point, &c.point);
             let answered_here = match self.layout {
                 Layout::Local if probe.remote && c.remote => answered_locally(probe, c, chord),
-                Layout::Local => probe.reach.min(c.reach).admits(chord),
+                Layout::Local => probe.reach.admits(chord) && c.reach.admits(chord),
                 Layout::Online => !answered_locally(probe, c, chord),
             };
             if !answered_here {
@@ -1077,7 +1112,7 @@ impl HelperIndex {
 /// online tree answers for every other online pair, so that its bounds may
 /// take locality as almost nothing.
 fn answered_locally(probe: &Probe, c: &Compact, chord: f64) -> bool {
-    c.area.0 == probe.area || probe.online_near.admits(chord) || probe.reach.min(c.reach).admits(chord)
+    c.area.0 == probe.area || probe.online_near.admits(chord) || (probe.reach.admits(chord) && c.reach.admits(chord))
 }
 
 /// One jobseeker's search in progress.
@@ -1133,7 +1168,7 @@ fn search(
     for (tree, index) in trees.iter().enumerate() {
         if let Some(root) = index.nodes.first() {
             if let Some(bound) = index.bound(ctx, &probe, &root.summary) {
-                queue.push(Open { bound, tree: tree as u8, node: 0 });
+                queue.push(Open::new(bound, tree as u8, 0));
             }
         }
     }
@@ -1143,10 +1178,10 @@ fn search(
     let mut search = Search { ctx, jobseeker, skip, probe, top };
     let mut next = queue.pop();
     while let Some(at) = next {
-        if search.top.threshold().is_some_and(|t| at.bound < t) {
+        if search.top.threshold().is_some_and(|t| at.bound() < t) {
             break;
         }
-        let (count, child) = trees[usize::from(at.tree)].open(at, &mut search, &mut queue);
+        let (count, child) = trees[usize::from(at.tree())].open(at, &mut search, &mut queue);
         scored += count;
         next = child.or_else(|| queue.pop());
     }
@@ -1279,9 +1314,10 @@ impl HelperIndex {
         };
         // A min-heap on distance: `Open` is a max-heap on bound, so negate.
         let mut queue: BinaryHeap<Open> = BinaryHeap::new();
-        queue.push(Open { bound: -self.nodes[0].summary.min_km(&point), tree: 0, node: 0 });
+        queue.push(Open::new(-self.nodes[0].summary.min_km(&point), 0, 0));
         let mut best: Option<(f64, u32, PersonIdx)> = None;
-        while let Some(Open { bound, node: at, .. }) = queue.pop() {
+        while let Some(open) = queue.pop() {
+            let (bound, at) = (open.bound(), open.node());
             if best.is_some_and(|(km, _, _)| -bound > km) {
                 break;
             }
@@ -1292,11 +1328,7 @@ impl HelperIndex {
             match node.children {
                 Some((left, right)) => {
                     for child in [left, right] {
-                        queue.push(Open {
-                            bound: -self.nodes[child as usize].summary.min_km(&point),
-                            tree: 0,
-                            node: child,
-                        });
+                        queue.push(Open::new(-self.nodes[child as usize].summary.min_km(&point), 0, child));
                     }
                 }
                 None => {
@@ -1331,23 +1363,32 @@ impl HelperIndex {
 
 /// A node waiting to be opened, best bound first (ties: lower tree, then
 /// lower node index first).
-#[derive(PartialEq)]
-struct Open {
-    bound: f64,
-    /// Which tree of the search the node belongs to.
-    tree: u8,
-    node: u32,
-}
+///
+/// The order is one integer: the bound's bits mapped so that integer order
+/// is [`f64::total_cmp`]'s, above the inverted tree and node, so the heap
+/// compares one number instead of a float and two tie-breaks.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Open(u128);
 
-impl Eq for Open {}
-impl PartialOrd for Open {
-    fn partial_cmp(&self, other: &Open) -> Option<Ordering> {
-        Some(self.cmp(other))
+impl Open {
+    fn new(bound: f64, tree: u8, node: u32) -> Open {
+        let bits = bound.to_bits();
+        let rank = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+        let tie = !((u64::from(tree) << 32) | u64::from(node));
+        Open((u128::from(rank) << 64) | u128::from(tie))
     }
-}
-impl Ord for Open {
-    fn cmp(&self, other: &Open) -> Ordering {
-        self.bound.total_cmp(&other.bound).then(other.tree.cmp(&self.tree)).then(other.node.cmp(&self.node))
+
+    fn bound(self) -> f64 {
+        let rank = (self.0 >> 64) as u64;
+        f64::from_bits(if rank >> 63 == 1 { rank & !(1 << 63) } else { !rank })
+    }
+
+    fn tree(self) -> u8 {
+        (!(self.0 as u64) >> 32) as u8
+    }
+
+    fn node(self) -> u32 {
+        !(self.0 as u64) as u32
     }
 }
 
@@ -1444,5 +1485,53 @@ impl Tree<'_> {
         }
         nodes[id as usize].summary = summary;
         id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_orders_by_bound_then_lower_tree_and_node() {
+        let bounds = [f64::NEG_INFINITY, -3.5, -1e-300, -0.0, 0.0, 1e-300, 0.25, 0.75, 1.0, f64::INFINITY];
+        let mut all = Vec::new();
+        for &bound in &bounds {
+            for tree in [0u8, 1] {
+                for node in [0u32, 7, u32::MAX] {
+                    let open = Open::new(bound, tree, node);
+                    assert_eq!((open.bound().to_bits(), open.tree(), open.node()), (bound.to_bits(), tree, node));
+                    all.push(open);
+                }
+            }
+        }
+        for a in &all {
+            for b in &all {
+                let expected =
+                    a.bound().total_cmp(&b.bound()).then(b.tree().cmp(&a.tree())).then(b.node().cmp(&a.node()));
+                assert_eq!(a.cmp(b), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn locality_ceiling_never_falls_below_locality() {
+        let ceiling = LocalityCeiling::new();
+        for same_area in [false, true] {
+            // Every distance from 0 to past the table's end, in steps that
+            // fall between the table's own.
+            for k in 0..20_000 {
+                let km = f64::from(k) * 0.0137;
+                let exact = crate::score::locality(km, same_area);
+                let bound = ceiling.at(km, same_area);
+                assert!(bound >= exact, "{km} km: {bound} < {exact}");
+                let slack = 0.01 * crate::score::LOCALITY_DISTANCE_SHARE;
+                assert!(bound - exact <= slack, "{km} km: ceiling {bound} too far above {exact}");
+            }
+            for km in [-1.0, f64::NAN] {
+                assert_eq!(ceiling.at(km, same_area), crate::score::locality(0.0, same_area));
+            }
+            assert!(ceiling.at(1e9, same_area) >= crate::score::locality(1e9, same_area));
+        }
     }
 }
