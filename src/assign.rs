@@ -306,6 +306,12 @@ enum Target {
 #[derive(Clone, Copy)]
 struct Seat {
     mentee: u32,
+    /// Length of the mentee's row of edges (at most one edge per mentor,
+    /// so it fits like a mentor index).
+    row_len: u32,
+    /// Where the mentee's row of edges starts, so a search reads it without
+    /// looking up the row offsets.
+    row: usize,
     /// Weight of the mentee's edge to this mentor.
     weight: i64,
     /// A lower bound on `p_j - w_ij` over the mentee's edges to other
@@ -365,7 +371,7 @@ impl<'a> Solver<'a> {
             price: vec![0; m],
             mentor_of: vec![NONE; n],
             matched_w: vec![0; n],
-            seats: vec![Seat { mentee: NONE, weight: 0, detour: UNKNOWN }; slot_start[m]],
+            seats: vec![Seat { mentee: NONE, row_len: 0, row: 0, weight: 0, detour: UNKNOWN }; slot_start[m]],
             slot_start,
             slot_len: vec![0; m],
             slot_pos: vec![0; n],
@@ -382,7 +388,9 @@ impl<'a> Solver<'a> {
     fn add_slot(&mut self, i: u32, j: u32, weight: i64) {
         let j = j as usize;
         let pos = self.slot_len[j];
-        self.seats[self.slot_start[j] + pos as usize] = Seat { mentee: i, weight, detour: UNKNOWN };
+        let (row, end) = (self.start[i as usize], self.start[i as usize + 1]);
+        self.seats[self.slot_start[j] + pos as usize] =
+            Seat { mentee: i, row_len: (end - row) as u32, row, weight, detour: UNKNOWN };
         self.slot_pos[i as usize] = pos;
         self.slot_len[j] = pos + 1;
     }
@@ -462,7 +470,7 @@ impl<'a> Solver<'a> {
                     continue;
                 }
                 let mut detour = NO_DETOUR;
-                for k in self.start[i as usize]..self.start[i as usize + 1] {
+                for k in seat.row..seat.row + seat.row_len as usize {
                     let j2 = self.mentor[k];
                     if j2 == j {
                         continue;
