@@ -778,6 +778,8 @@ struct Compact {
     reach: Reach,
     languages: u64,
     slots: u32,
+    /// How many slots the helper offers.
+    slot_count: u32,
     remote: bool,
     area: crate::geo::AreaIdx,
     sectors: (u32, u32),
@@ -818,6 +820,8 @@ struct Probe {
     point: [f64; 3],
     languages: u64,
     slots: u32,
+    /// How many slots the jobseeker offers.
+    slot_count: u32,
     /// The non-zero words of the jobseeker's sector mask: a jobseeker wants a
     /// few codes, so testing only these words is much cheaper than the whole mask.
     sectors: SparseMask,
@@ -915,6 +919,7 @@ impl HelperIndex {
                     reach: Reach::new(p.max_km),
                     languages: languages.mask(&p.languages),
                     slots: p.availability.0,
+                    slot_count: p.availability.len(),
                     remote: p.remote,
                     area: p.area,
                     sectors,
@@ -934,6 +939,7 @@ impl HelperIndex {
             point: unit_vector(j.lat, j.lon),
             languages: self.languages.mask(&j.languages),
             slots: j.availability.0,
+            slot_count: j.availability.len(),
             sectors: SparseMask::of(&self.sector_masks.of(&j.sectors)),
             sector_mask: self.sector_masks.of(&j.sectors),
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
@@ -976,7 +982,7 @@ impl HelperIndex {
         // Shared slots can be no more than those the node offers at all, and
         // the divisor no less than the smaller of the two slot counts.
         let shared_slots = (probe.slots & s.slots).count_ones();
-        let divisor = probe.slots.count_ones().min(s.min_slots).max(1);
+        let divisor = probe.slot_count.min(s.min_slots).max(1);
         let availability = (f64::from(shared_slots) / f64::from(divisor)).min(1.0);
         let sector = probe.sectors.bound(&s.sectors);
         let network = if w.network > 0.0 { probe.sectors.bound(&s.hiring) } else { 0.0 };
@@ -1016,7 +1022,7 @@ impl HelperIndex {
             0.0
         };
         let shared_slots = (probe.slots & c.slots).count_ones();
-        let smaller = probe.slots.count_ones().min(c.slots.count_ones());
+        let smaller = probe.slot_count.min(c.slot_count);
         let availability = if smaller == 0 { 0.0 } else { f64::from(shared_slots) / f64::from(smaller) };
         0.0 + w.sector * sector
             + w.locality * locality
