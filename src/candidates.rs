@@ -935,13 +935,14 @@ impl HelperIndex {
     fn probe(&self, ctx: &ScoreContext<'_>, j: &Person) -> Probe {
         let tag_weights: Vec<(u64, f64)> =
             j.experiences.iter().map(|&t| (tag_bit(t), ctx.tag_weight[usize::from(t.0)])).collect();
+        let sector_mask = self.sector_masks.of(&j.sectors);
         Probe {
             point: unit_vector(j.lat, j.lon),
             languages: self.languages.mask(&j.languages),
             slots: j.availability.0,
             slot_count: j.availability.len(),
-            sectors: SparseMask::of(&self.sector_masks.of(&j.sectors)),
-            sector_mask: self.sector_masks.of(&j.sectors),
+            sectors: SparseMask::of(&sector_mask),
+            sector_mask,
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
@@ -1090,7 +1091,7 @@ impl HelperIndex {
             let chord = chord(&probe.point, &c.point);
             let answered_here = match self.layout {
                 Layout::Local if probe.remote && c.remote => answered_locally(probe, c, chord),
-                Layout::Local => probe.reach.admits(chord) && c.reach.admits(chord),
+                Layout::Local => within_both(&probe.reach, &c.reach, chord),
                 Layout::Online => !answered_locally(probe, c, chord),
             };
             if !answered_here {
@@ -1118,7 +1119,13 @@ impl HelperIndex {
 /// online tree answers for every other online pair, so that its bounds may
 /// take locality as almost nothing.
 fn answered_locally(probe: &Probe, c: &Compact, chord: f64) -> bool {
-    c.area.0 == probe.area || probe.online_near.admits(chord) || (probe.reach.admits(chord) && c.reach.admits(chord))
+    c.area.0 == probe.area || probe.online_near.admits(chord) || within_both(&probe.reach, &c.reach, chord)
+}
+
+/// Whether two people a `chord` apart are within both their travel limits:
+/// the distance rule for a pair that does not both meet online.
+fn within_both(a: &Reach, b: &Reach, chord: f64) -> bool {
+    a.admits(chord) && b.admits(chord)
 }
 
 /// One jobseeker's search in progress.
@@ -1347,7 +1354,7 @@ impl HelperIndex {
                             continue;
                         }
                         let chord = chord(&point, &c.point);
-                        if !((j.remote && c.remote) || reach.min(c.reach).admits(chord))
+                        if !((j.remote && c.remote) || within_both(&reach, &c.reach, chord))
                             || exclusions.contains(jobseeker, h)
                         {
                             continue;

@@ -124,11 +124,6 @@ impl Reach {
         self.km
     }
 
-    /// The nearer of two limits (a limit that is not a number loses, as in [`f64::min`]).
-    pub fn min(self, other: Reach) -> Reach {
-        if other.km < self.km || self.km.is_nan() { other } else { self }
-    }
-
     /// A squared chord that no pair within the limit exceeds, for pruning
     /// searches by squared distance.
     pub fn max_chord2(&self) -> f64 {
