@@ -22,9 +22,10 @@
 //! employers, travel limits, areas). The local tree holds every helper and
 //! groups by place first; it answers for pairs within reach. The online tree
 //! holds helpers who meet online and groups by what they offer (sector, then
-//! tags and slots) first; it answers for two online people farther apart than
-//! 50 km and in different areas, whose best matches are mostly far away,
-//! where locality adds almost nothing and place says little about score.
+//! the sector their employer hires in, tags and slots) first; it answers
+//! for two online people farther apart than 50 km and in different areas,
+//! whose best matches are mostly far away, where locality adds almost
+//! nothing and place says little about score.
 //! For a jobseeker, a node's summary gives an upper bound on the score of
 //! anyone in it, and the nodes of both trees are opened from one queue, best
 //! bound first, until the best unopened bound falls below the k-th best score
@@ -747,11 +748,11 @@ enum Layout {
     /// regions of [`SECTOR_SPLIT_BELOW`] helpers, which split by SIC division.
     Local,
     /// Helpers happy to meet online, grouped by what they offer (sector
-    /// class, experience tags, slots) before place: answers for pairs of
-    /// two online people that [`answered_locally`] leaves to it, whom
-    /// distance never rules out. For them the best helpers are mostly far
-    /// away, where locality adds almost nothing, so a grouping by place gives
-    /// no bound that prunes.
+    /// class, their employer's hiring, experience tags, slots) before place:
+    /// answers for pairs of two online people that [`answered_locally`]
+    /// leaves to it, whom distance never rules out. For them the best
+    /// helpers are mostly far away, where locality adds almost nothing, so a
+    /// grouping by place gives no bound that prunes.
     Online,
 }
 
@@ -893,7 +894,7 @@ impl HelperIndex {
             let mut keys = vec![0; data.people.len()];
             for &h in &order {
                 keys[h.0 as usize] = match layout {
-                    Layout::Local => sector_key(data, h),
+                    Layout::Local => u128::from(sector_key(data, h)),
                     Layout::Online => offer_key(data, h),
                 };
             }
@@ -1419,26 +1420,30 @@ fn sector_key(data: &Dataset, helper: PersonIdx) -> u64 {
     }
 }
 
-/// Where a helper sits in a [`Layout::Online`] tree before space: the SIC
-/// class of their first sector (codes are numbered in tree order, so a
-/// range of keys is a branch of the hierarchy), then their experience tags
-/// or specialisms as bits.
-fn offer_key(data: &Dataset, helper: PersonIdx) -> u64 {
+/// Where a helper sits in a [`Layout::Online`] tree before space: what
+/// they offer far away. First the SIC class of their first sector, which the
+/// sector component scores (codes are numbered in tree order, so a range of
+/// keys is a branch of the hierarchy); then the class their employer is
+/// hiring in (its first sector; none when it has no vacancies), which the
+/// network component scores, so that a node's bound does not count hiring
+/// for helpers whose employers do not hire; then their experience tags or
+/// specialisms as bits, then their slots.
+fn offer_key(data: &Dataset, helper: PersonIdx) -> u128 {
     let p = data.person(helper);
-    let sector = match p.sectors.first() {
-        Some(&code) => u64::from(data.taxonomy.ancestor_at(code, SicLevel::Class).unwrap_or(code).0),
-        None => u64::from(u16::MAX) + 1,
-    };
+    let class = |code: crate::taxonomy::SicIdx| data.taxonomy.ancestor_at(code, SicLevel::Class).unwrap_or(code).0;
+    let sector = p.sectors.first().map_or(u128::from(u16::MAX) + 1, |&code| u128::from(class(code)));
+    let hiring =
+        crate::score::HelperView::of(data, p).hiring_sectors.first().map_or(0, |&code| 1 + u128::from(class(code)));
     let tags = if p.role == Role::Coach { &p.specialisms } else { &p.experiences };
     let tags = tags.iter().fold(0, |acc, &t| acc | tag_bit(t)) & ((1 << 21) - 1);
-    (sector << 42) | (tags << 21) | u64::from(p.availability.0)
+    (sector << 59) | (hiring << 42) | (u128::from(tags) << 21) | u128::from(p.availability.0)
 }
 
 /// What building a tree needs besides the helpers themselves.
 struct Tree<'a> {
     points: &'a [[f64; 3]],
     /// Each helper's group key ([`sector_key`] or [`offer_key`]), by person index.
-    keys: &'a [u64],
+    keys: &'a [u128],
     /// Nodes with at most this many helpers split between groups before space.
     group_below: usize,
     leaf_summary: &'a dyn Fn(PersonIdx) -> Summary,
