@@ -539,22 +539,25 @@ impl SectorMasks {
                 position[usize::from(code.0)] = at;
             }
         }
-        // Every code reaches its ancestors at each level...
-        let mut of_code: Vec<SectorMask> = (0..n)
+        // Each code's position at every level, from its own up: itself and its ancestors.
+        let found: Vec<[Option<usize>; 4]> = (0..n)
             .map(|i| {
                 let idx = crate::taxonomy::SicIdx(i as u16);
-                let mut mask = SectorMask::default();
                 let at = |level| taxonomy.ancestor_at(idx, level).map(|a| position[usize::from(a.0)]);
-                if let Some(p) = at(SicLevel::Class) {
-                    mask.set(0, p);
+                let section = Some(position[usize::from(taxonomy.section_of(idx).0)]);
+                [at(SicLevel::Class), at(SicLevel::Group), at(SicLevel::Division), section]
+            })
+            .collect();
+        // Every code reaches its ancestors at each level...
+        let mut of_code: Vec<SectorMask> = found
+            .iter()
+            .map(|found| {
+                let mut mask = SectorMask::default();
+                for (level, at) in found.iter().enumerate() {
+                    if let Some(at) = *at {
+                        mask.set(level, at);
+                    }
                 }
-                if let Some(p) = at(SicLevel::Group) {
-                    mask.set(1, p);
-                }
-                if let Some(p) = at(SicLevel::Division) {
-                    mask.set(2, p);
-                }
-                mask.set(3, position[usize::from(taxonomy.section_of(idx).0)]);
                 mask
             })
             .collect();
@@ -567,17 +570,11 @@ impl SectorMasks {
                 *parent = parent.union(child);
             }
         }
-        let levels = (0..n)
-            .map(|i| {
-                let idx = crate::taxonomy::SicIdx(i as u16);
-                let at = |level| taxonomy.ancestor_at(idx, level).map(|a| position[usize::from(a.0)] as u16);
-                let section = Some(position[usize::from(taxonomy.section_of(idx).0)] as u16);
-                let found = [at(SicLevel::Class), at(SicLevel::Group), at(SicLevel::Division), section];
+        let levels = found
+            .iter()
+            .map(|found| {
                 let own = found.iter().position(Option::is_some).unwrap_or(3);
-                let mut bits = [0u16; 4];
-                for (level, at) in found.iter().enumerate() {
-                    bits[level] = SectorMask::bit(level, usize::from(at.unwrap_or(0))) as u16;
-                }
+                let bits = std::array::from_fn(|level| SectorMask::bit(level, found[level].unwrap_or(0)) as u16);
                 (own as u8, bits)
             })
             .collect();
