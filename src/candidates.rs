@@ -642,6 +642,11 @@ fn tag_bit(tag: crate::model::TagIdx) -> u64 {
     1 << (tag.0 % 64)
 }
 
+/// The bits of a helper's tags ([`tag_bit`]).
+fn tag_bits(tags: &[crate::model::TagIdx]) -> u64 {
+    tags.iter().fold(0, |acc, &t| acc | tag_bit(t))
+}
+
 /// What a tree node knows about the helpers below it.
 #[derive(Clone, Copy, Debug)]
 struct Summary {
@@ -860,11 +865,7 @@ impl HelperIndex {
         let leaf_summary = |h: PersonIdx| -> Summary {
             let p = data.person(h);
             let point = points[h.0 as usize];
-            let helper_tags = if p.role == Role::Coach { &p.specialisms } else { &p.experiences };
-            let hiring = match p.employer.map(|e| data.employer(e)) {
-                Some(e) if e.vacancies > 0 => sector_masks.of(&e.sectors),
-                _ => SectorMask::default(),
-            };
+            let view = crate::score::HelperView::of(data, p);
             Summary {
                 lo: point,
                 hi: point,
@@ -872,8 +873,8 @@ impl HelperIndex {
                 slots: p.availability.0,
                 min_slots: p.availability.len(),
                 sectors: sector_masks.of(&p.sectors),
-                hiring,
-                tags: helper_tags.iter().fold(0, |acc, &t| acc | tag_bit(t)),
+                hiring: sector_masks.of(view.hiring_sectors),
+                tags: tag_bits(view.tags),
                 any_remote: p.remote,
                 max_km: p.max_km,
                 areas: {
@@ -922,7 +923,7 @@ impl HelperIndex {
                     area: p.area,
                     sectors,
                     tags: (tag_start, arenas.tags.len() as u32),
-                    tag_bits: view.tags.iter().fold(0, |acc, &t| acc | tag_bit(t)),
+                    tag_bits: tag_bits(view.tags),
                     hiring,
                 }
             })
@@ -1429,10 +1430,9 @@ fn offer_key(data: &Dataset, helper: PersonIdx) -> u128 {
     let p = data.person(helper);
     let class = |code: crate::taxonomy::SicIdx| data.taxonomy.ancestor_at(code, SicLevel::Class).unwrap_or(code).0;
     let sector = p.sectors.first().map_or(u128::from(u16::MAX) + 1, |&code| u128::from(class(code)));
-    let hiring =
-        crate::score::HelperView::of(data, p).hiring_sectors.first().map_or(0, |&code| 1 + u128::from(class(code)));
-    let tags = if p.role == Role::Coach { &p.specialisms } else { &p.experiences };
-    let tags = tags.iter().fold(0, |acc, &t| acc | tag_bit(t)) & ((1 << 21) - 1);
+    let view = crate::score::HelperView::of(data, p);
+    let hiring = view.hiring_sectors.first().map_or(0, |&code| 1 + u128::from(class(code)));
+    let tags = tag_bits(view.tags) & ((1 << 21) - 1);
     (sector << 59) | (hiring << 42) | (u128::from(tags) << 21) | u128::from(p.availability.0)
 }
 
