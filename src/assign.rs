@@ -817,6 +817,11 @@ mod tests {
         assert!(matches!(assign(&problem(1, &[1], &[(1, 0, 1)]), &o), Err(Error::Solver { .. })));
         assert!(matches!(assign(&problem(1, &[1], &[(0, 1, 1)]), &o), Err(Error::Solver { .. })));
         assert!(matches!(assign(&problem(1, &[1], &[(0, 0, 1), (0, 0, 2)]), &o), Err(Error::Solver { .. })));
+        // Rows are ordered by score, so these duplicates end up apart.
+        let apart = problem(1, &[1, 1], &[(0, 0, 9), (0, 1, 5), (0, 0, 1)]);
+        assert!(matches!(assign(&apart, &o), Err(Error::Solver { .. })));
+        // One mentor on two mentees' rows is no duplicate.
+        assert!(assign(&problem(2, &[1], &[(0, 0, 1), (1, 0, 1)]), &o).is_ok());
         assert!(matches!(assign(&problem(1, &[1], &[(0, 0, i64::MIN)]), &o), Err(Error::Solver { .. })));
         let big = problem(2, &[2], &[(0, 0, 1 << 58), (1, 0, 1)]);
         assert!(matches!(assign(&big, &o), Err(Error::Solver { .. })));
