@@ -840,6 +840,31 @@ struct Probe {
     area: u16,
 }
 
+impl Probe {
+    /// Experience at most, with a helper whose tags are among `bits` ([`tag_bit`]).
+    fn experience(&self, bits: u64) -> f64 {
+        if self.tag_total > 0.0 {
+            let shared = self.tag_weights.iter().filter(|(bit, _)| bits & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
+            (shared / self.tag_total).min(1.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Component bounds in [`crate::score::Weights::NAMES`] order, weighted and
+/// summed in the order of [`crate::score::Components::total`], plus
+/// [`BOUND_SLACK`]: from terms no smaller than a score's, never below it.
+fn weighted_bound(ctx: &ScoreContext<'_>, [sector, locality, experience, network, availability]: [f64; 5]) -> f64 {
+    let w = &ctx.weights;
+    w.sector * sector
+        + w.locality * locality
+        + w.experience * experience
+        + w.network * network
+        + w.availability * availability
+        + BOUND_SLACK
+}
+
 impl HelperIndex {
     /// The tree over every helper with capacity, grouped by place.
     pub(crate) fn build(ctx: &ScoreContext<'_>) -> HelperIndex {
@@ -972,28 +997,15 @@ impl HelperIndex {
             // `ONLINE_NEAR_KM` and in another area.
             Layout::Online => self.locality.at(km.max(ONLINE_NEAR_KM), false),
         };
-        let w = &ctx.weights;
-        let experience = if probe.tag_total > 0.0 {
-            let shared = probe.tag_weights.iter().filter(|(bit, _)| s.tags & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
-            (shared / probe.tag_total).min(1.0)
-        } else {
-            0.0
-        };
+        let experience = probe.experience(s.tags);
         // Shared slots can be no more than those the node offers at all, and
         // the divisor no less than the smaller of the two slot counts.
         let shared_slots = (probe.slots & s.slots).count_ones();
         let divisor = probe.slot_count.min(s.min_slots).max(1);
         let availability = (f64::from(shared_slots) / f64::from(divisor)).min(1.0);
         let sector = probe.sectors.bound(&s.sectors);
-        let network = if w.network > 0.0 { probe.sectors.bound(&s.hiring) } else { 0.0 };
-        Some(
-            w.sector * sector
-                + w.locality * locality
-                + w.experience * experience
-                + w.network * network
-                + w.availability * availability
-                + BOUND_SLACK,
-        )
+        let network = if ctx.weights.network > 0.0 { probe.sectors.bound(&s.hiring) } else { 0.0 };
+        Some(weighted_bound(ctx, [sector, locality, experience, network, availability]))
     }
 
     /// An upper bound on the score of one feasible helper `c` (with no tie
@@ -1005,18 +1017,11 @@ impl HelperIndex {
     /// order of [`crate::score::Components::total`] from terms no smaller
     /// than the score's, so it is never below the score.
     fn helper_bound(&self, ctx: &ScoreContext<'_>, probe: &Probe, c: &Compact, chord: f64) -> f64 {
-        let w = &ctx.weights;
         let range = |(a, b): (u32, u32)| a as usize..b as usize;
         let sector = self.sector_masks.bound(&probe.sector_mask, &self.arenas.sectors[range(c.sectors)]);
         let locality = self.locality.at(chord_km_floor(chord), probe.area == c.area.0);
-        let experience = if probe.tag_total > 0.0 {
-            let shared =
-                probe.tag_weights.iter().filter(|(bit, _)| c.tag_bits & bit != 0).fold(0.0, |acc, (_, w)| acc + w);
-            (shared / probe.tag_total).min(1.0)
-        } else {
-            0.0
-        };
-        let network = if w.network > 0.0 {
+        let experience = probe.experience(c.tag_bits);
+        let network = if ctx.weights.network > 0.0 {
             self.sector_masks.bound(&probe.sector_mask, &self.arenas.sectors[range(c.hiring)])
         } else {
             0.0
@@ -1024,12 +1029,7 @@ impl HelperIndex {
         let shared_slots = (probe.slots & c.slots).count_ones();
         let smaller = probe.slot_count.min(c.slot_count);
         let availability = if smaller == 0 { 0.0 } else { f64::from(shared_slots) / f64::from(smaller) };
-        0.0 + w.sector * sector
-            + w.locality * locality
-            + w.experience * experience
-            + w.network * network
-            + w.availability * availability
-            + BOUND_SLACK
+        weighted_bound(ctx, [sector, locality, experience, network, availability])
     }
 
     /// Whether helper `h`, packed as `c`, shares a weekly slot and a language
