@@ -853,16 +853,10 @@ impl Probe {
 }
 
 /// Component bounds in [`crate::score::Weights::NAMES`] order, weighted and
-/// summed in the order of [`crate::score::Components::total`], plus
+/// summed by [`crate::score::Components::total`], as a score is, plus
 /// [`BOUND_SLACK`]: from terms no smaller than a score's, never below it.
 fn weighted_bound(ctx: &ScoreContext<'_>, [sector, locality, experience, network, availability]: [f64; 5]) -> f64 {
-    let w = &ctx.weights;
-    w.sector * sector
-        + w.locality * locality
-        + w.experience * experience
-        + w.network * network
-        + w.availability * availability
-        + BOUND_SLACK
+    crate::score::Components { sector, locality, experience, network, availability }.total(&ctx.weights) + BOUND_SLACK
 }
 
 impl HelperIndex {
