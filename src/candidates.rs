@@ -20,16 +20,24 @@
 //! sit in two trees whose nodes carry a summary of the helpers below them
 //! (position box, languages, slots, sectors, experience tags, hiring
 //! employers, travel limits, areas). The local tree holds every helper and
-//! groups by place first; it answers for pairs within reach. The online tree
-//! holds helpers who meet online and groups by what they offer (sector, then
-//! the sector their employer hires in, tags and slots) first; it answers
-//! for two online people farther apart than 50 km and in different areas,
-//! whose best matches are mostly far away, where locality adds almost
-//! nothing and place says little about score.
+//! groups by place first; it answers for pairs within reach. Two online
+//! people farther apart than 50 km and in different areas are "far online"
+//! pairs: the best matches of a jobseeker happy to meet online are mostly
+//! such, where locality adds almost nothing and place says little about
+//! score. Sector and hiring similarity are 0 unless the two share a SIC
+//! section, so far online pairs are split by that. Those that share a
+//! section are answered from section lists: each online helper listed under
+//! every section they work or hire in, with what a bound needs side by side,
+//! so that a pass over a wanted section's list bounds each helper in a few
+//! instructions. The rest are answered by the online tree, which holds
+//! helpers who meet online grouped by what they offer (sector, then the
+//! sector their employer hires in, tags and slots); for them only
+//! experience and availability can count, so few of its nodes are opened.
 //! For a jobseeker, a node's summary gives an upper bound on the score of
-//! anyone in it, and the nodes of both trees are opened from one queue, best
-//! bound first, until the best unopened bound falls below the k-th best score
-//! found; a cheaper per-helper bound then spares most helpers the full score.
+//! anyone in it, and the nodes of both trees and the listed helpers are
+//! opened from one queue, best bound first, until the best unopened bound
+//! falls below the k-th best score found; a cheaper per-helper bound then
+//! spares most helpers in a node the full score.
 //! Helpers one or two ties away in the network are scored first, directly,
 //! because only they can have a network closeness above zero; for everyone
 //! else the network component is bounded by the hiring part alone.
@@ -65,8 +73,17 @@ const LEAF_SIZE: usize = 16;
 const SECTOR_SPLIT_BELOW: usize = 1024;
 /// Online helpers nearer than this to an online jobseeker are searched in
 /// the local tree with everyone else nearby; past it, locality adds at most
-/// `0.75 × 2^-5` and the online tree's grouping by offer prunes well.
+/// `0.75 × 2^-5` and the section lists and the online tree, which group by
+/// offer rather than place, prune well. (25 and 100 km were measured and
+/// searched more.)
 const ONLINE_NEAR_KM: f64 = 50.0;
+/// Where an [`Open`] entry comes from: the local tree, the section lists
+/// (one helper each) or the online tree.
+const LOCAL_TREE: u8 = 0;
+/// See [`LOCAL_TREE`].
+const SECTION_LISTS: u8 = 1;
+/// See [`LOCAL_TREE`].
+const ONLINE_TREE: u8 = 2;
 /// Slack added to every bound so that rounding can never prune a true candidate.
 const BOUND_SLACK: f64 = 1e-9;
 /// Steps per km of [`LocalityCeiling`]'s table.
@@ -365,8 +382,8 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
 /// ```
 pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candidates {
     let data = ctx.data;
-    let local = HelperIndex::build(ctx);
     let online = HelperIndex::build_online(ctx);
+    let index = SearchIndex { local: HelperIndex::build(ctx), lists: SectionLists::of(&online), online };
     let exclusions = Exclusions::of(data);
     let rank = &ctx.id_rank;
     let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
@@ -379,12 +396,12 @@ pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candida
         (p.area, (p.lat * 100.0) as i32, i)
     });
     let found: Vec<(Vec<CandidateEdge>, u64)> =
-        order.par_iter().map(|&i| search(ctx, &local, &online, &exclusions, rank, jobseekers[i], options.k)).collect();
+        order.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect();
     let mut lists: Vec<(Vec<CandidateEdge>, u64)> = vec![(Vec::new(), 0); jobseekers.len()];
     for (i, result) in order.into_iter().zip(found) {
         lists[i] = result;
     }
-    Candidates::from_lists(jobseekers, lists, |j| local.no_candidate_reason(data, &exclusions, j))
+    Candidates::from_lists(jobseekers, lists, |j| index.local.no_candidate_reason(data, &exclusions, j))
 }
 
 /// Why a jobseeker has no feasible helper at all, in plain words; `None`
@@ -647,6 +664,195 @@ fn tag_bits(tags: &[crate::model::TagIdx]) -> u64 {
     tags.iter().fold(0, |acc, &t| acc | tag_bit(t))
 }
 
+/// SIC sections as bits of a `u32`. Two codes are alike at all (a sector
+/// similarity above 0) only if they lie in one section, so a jobseeker and a
+/// helper who share no section bit have sector and hiring similarity 0.
+/// (SIC 2007 has 21 sections. Were there more than 32, sections would share
+/// bits: some pairs from different sections would then be taken as sharing
+/// one, which costs a little pruning and nothing else.)
+struct Sections {
+    /// The bit of each code's section, by code index.
+    bit: Vec<u32>,
+    /// The codes of each section, by bit position.
+    codes: Vec<Vec<crate::taxonomy::SicIdx>>,
+}
+
+impl Sections {
+    fn new(taxonomy: &Taxonomy) -> Sections {
+        let mut number = vec![0u32; taxonomy.nodes.len()];
+        for (at, code) in taxonomy.codes_at(SicLevel::Section).enumerate() {
+            number[usize::from(code.0)] = at as u32 % 32;
+        }
+        let mut codes = vec![Vec::new(); 32];
+        let bit = (0..taxonomy.nodes.len())
+            .map(|i| {
+                let code = crate::taxonomy::SicIdx(i as u16);
+                let at = number[usize::from(taxonomy.section_of(code).0)];
+                codes[at as usize].push(code);
+                1 << at
+            })
+            .collect();
+        Sections { bit, codes }
+    }
+
+    /// The sections of `codes`, as bits.
+    fn of(&self, codes: &[crate::taxonomy::SicIdx]) -> u32 {
+        codes.iter().fold(0, |acc, c| acc | self.bit[usize::from(c.0)])
+    }
+
+    /// The sections a helper works or hires in.
+    fn of_helper(&self, view: &crate::score::HelperView<'_>) -> u32 {
+        self.of(view.sectors) | self.of(view.hiring_sectors)
+    }
+}
+
+/// The helpers of the online tree listed under every section they work or
+/// hire in, with what a bound needs of them side by side, for the far online
+/// pairs that share a section: there the best matches of a jobseeker happy
+/// to meet online mostly are, and a pass over a flat list is far cheaper per
+/// helper than a tree whose bounds must hold for every section at once.
+struct SectionLists {
+    /// `listed[start[bit]..start[bit + 1]]` are listed under section `bit`.
+    start: Vec<usize>,
+    listed: Vec<Listed>,
+    /// Each listing's own codes then its employer's hiring codes, end to end.
+    codes: Vec<crate::taxonomy::SicIdx>,
+}
+
+/// One helper listed under one section.
+#[derive(Clone, Copy, Debug)]
+struct Listed {
+    tag_bits: u64,
+    languages: u64,
+    /// Position in the online tree's order.
+    at: u32,
+    /// Every section the helper works or hires in.
+    sections: u32,
+    slots: u32,
+    slot_count: u32,
+    /// `codes[first..]` holds `own` codes of the helper, then `hiring` codes.
+    first: u32,
+    own: u16,
+    hiring: u16,
+}
+
+impl SectionLists {
+    /// The lists over the helpers of `online`.
+    fn of(online: &HelperIndex) -> SectionLists {
+        let mut by_section: Vec<Vec<Listed>> = vec![Vec::new(); 32];
+        let mut codes = Vec::new();
+        for (at, c) in online.compact.iter().enumerate() {
+            let view = online.arenas.view(c);
+            let mut sections = c.sections;
+            while sections != 0 {
+                let bit = sections.trailing_zeros();
+                sections &= sections - 1;
+                let first = codes.len() as u32;
+                codes.extend_from_slice(view.sectors);
+                codes.extend_from_slice(view.hiring_sectors);
+                by_section[bit as usize].push(Listed {
+                    tag_bits: c.tag_bits,
+                    languages: c.languages,
+                    at: at as u32,
+                    sections: c.sections,
+                    slots: c.slots,
+                    slot_count: c.slot_count,
+                    first,
+                    own: view.sectors.len() as u16,
+                    hiring: view.hiring_sectors.len() as u16,
+                });
+            }
+        }
+        let mut start = vec![0];
+        let mut listed = Vec::new();
+        for list in by_section {
+            listed.extend(list);
+            start.push(listed.len());
+        }
+        SectionLists { start, listed, codes }
+    }
+
+    /// Queues, as [`SECTION_LISTS`] entries of `waiting`, every far online
+    /// helper of `online` who shares a wanted section with the jobseeker of
+    /// `search`, passes the slot and language masks and whose bound can
+    /// still enter the top k. Each helper is queued under the lowest section
+    /// they share with the jobseeker.
+    fn bound_far(&self, online: &HelperIndex, search: &Search<'_, '_>, waiting: &mut Vec<Open>) {
+        let Search { ctx, probe, top, .. } = search;
+        if probe.sections == 0 || self.listed.is_empty() {
+            return;
+        }
+        // The sector bound of every code of a wanted section (an index into
+        // `SECTOR_VALUES`); codes of other sections are not alike at all.
+        let mut level = vec![4u8; online.sections.bit.len()];
+        for_each_bit(probe.sections, |bit| {
+            for &code in &online.sections.codes[bit] {
+                level[usize::from(code.0)] = online.sector_masks.code_bound(&probe.sector_mask, code);
+            }
+        });
+        let deepest = |codes: &[crate::taxonomy::SicIdx]| {
+            let at = codes.iter().map(|c| level[usize::from(c.0)]).min().unwrap_or(4);
+            SECTOR_VALUES[usize::from(at)]
+        };
+        // Everyone listed here is answered only when farther than `ONLINE_NEAR_KM`.
+        let locality = online.locality.at(ONLINE_NEAR_KM, false);
+        let threshold = top.threshold();
+        for_each_bit(probe.sections, |bit| {
+            for at in self.start[bit]..self.start[bit + 1] {
+                let l = &self.listed[at];
+                let shared_sections = l.sections & probe.sections;
+                if shared_sections.trailing_zeros() as usize != bit
+                    || l.slots & probe.slots == 0
+                    || l.languages & probe.languages == 0
+                {
+                    continue;
+                }
+                let codes = &self.codes[l.first as usize..][..usize::from(l.own + l.hiring)];
+                let (own, hiring) = codes.split_at(usize::from(l.own));
+                let network = if ctx.weights.network > 0.0 { deepest(hiring) } else { 0.0 };
+                let shared_slots = (probe.slots & l.slots).count_ones();
+                let smaller = probe.slot_count.min(l.slot_count);
+                let availability = if smaller == 0 { 0.0 } else { f64::from(shared_slots) / f64::from(smaller) };
+                let parts = [deepest(own), locality, probe.experience(l.tag_bits), network, availability];
+                let bound = weighted_bound(ctx, parts);
+                if !threshold.is_some_and(|t| bound < t) {
+                    waiting.push(Open::new(bound, SECTION_LISTS, at as u32));
+                }
+            }
+        });
+    }
+
+    /// Offers the helper of listing `at` to the jobseeker of `search` when
+    /// the pair is far, feasible and not already scored; returns how many
+    /// pairs were scored (0 or 1).
+    fn offer(&self, online: &HelperIndex, at: u32, search: &mut Search<'_, '_>) -> u64 {
+        let Search { ctx, jobseeker, skip, probe, top } = search;
+        let data = ctx.data;
+        let j = data.person(*jobseeker);
+        let at = self.listed[at as usize].at as usize;
+        let (h, c) = (online.order[at], &online.compact[at]);
+        if !online.languages.exact && !shares_language(j, data.person(h)) {
+            return 0;
+        }
+        let chord = chord(&probe.point, &c.point);
+        if answered_locally(probe, c, chord) || skip.binary_search(&h).is_ok() {
+            return 0;
+        }
+        // Not within two ties: closeness is exactly 0.
+        let components = ctx.components(j, &online.arenas.view(c), chord_to_km(chord), 0.0);
+        top.offer(h, components.total(&ctx.weights));
+        1
+    }
+}
+
+/// Calls `f` with the position of every set bit of `bits`, lowest first.
+fn for_each_bit(mut bits: u32, mut f: impl FnMut(usize)) {
+    while bits != 0 {
+        f(bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
+}
+
 /// What a tree node knows about the helpers below it.
 #[derive(Clone, Copy, Debug)]
 struct Summary {
@@ -663,6 +869,10 @@ struct Summary {
     max_km: f64,
     /// Local areas of the helpers below (361 areas fit in 6 words).
     areas: Bits<6>,
+    /// The SIC sections ([`Sections`]) that every helper below works or
+    /// hires in: a node where one of them is wanted holds no pair the
+    /// online tree answers for.
+    common_sections: u32,
 }
 
 impl Summary {
@@ -679,6 +889,7 @@ impl Summary {
             any_remote: false,
             max_km: 0.0,
             areas: Bits::default(),
+            common_sections: u32::MAX,
         }
     }
 
@@ -696,6 +907,7 @@ impl Summary {
         self.any_remote |= other.any_remote;
         self.max_km = self.max_km.max(other.max_km);
         self.areas = self.areas.union(other.areas);
+        self.common_sections &= other.common_sections;
     }
 
     /// A lower bound on the great-circle km from `point` (unit vector) to
@@ -752,7 +964,8 @@ enum Layout {
     /// Helpers happy to meet online, grouped by what they offer (sector
     /// class, their employer's hiring, experience tags, slots) before place:
     /// answers for pairs of two online people that [`answered_locally`]
-    /// leaves to it, whom distance never rules out. For them the best
+    /// leaves to it and that share no SIC section ([`SectionLists`] answers
+    /// for those that do), whom distance never rules out. For them the best
     /// helpers are mostly far away, where locality adds almost nothing, so a
     /// grouping by place gives no bound that prunes.
     Online,
@@ -768,6 +981,7 @@ pub(crate) struct HelperIndex {
     arenas: Arenas,
     nodes: Vec<Node>,
     sector_masks: SectorMasks,
+    sections: Sections,
     languages: LanguageBits,
     locality: LocalityCeiling,
 }
@@ -790,6 +1004,8 @@ struct Compact {
     /// The tags as bits (see [`tag_bit`]), for bounds.
     tag_bits: u64,
     hiring: (u32, u32),
+    /// The SIC sections the helper works or hires in ([`Sections`]).
+    sections: u32,
 }
 
 /// The list fields of [`Compact`] helpers, end to end in tree order.
@@ -830,6 +1046,8 @@ struct Probe {
     sectors: SparseMask,
     /// The jobseeker's whole sector mask, for bounds on single helpers.
     sector_mask: SectorMask,
+    /// The SIC sections the jobseeker wants ([`Sections`]).
+    sections: u32,
     tag_weights: Vec<(u64, f64)>,
     tag_total: f64,
     remote: bool,
@@ -875,6 +1093,7 @@ impl HelperIndex {
     fn build_over(ctx: &ScoreContext<'_>, mut order: Vec<PersonIdx>, layout: Layout) -> HelperIndex {
         let data = ctx.data;
         let sector_masks = SectorMasks::new(&data.taxonomy);
+        let sections = Sections::new(&data.taxonomy);
         let languages = LanguageBits::new(data);
         let mut points: Vec<[f64; 3]> = vec![[0.0; 3]; data.people.len()];
         for &h in &order {
@@ -901,6 +1120,7 @@ impl HelperIndex {
                     areas.set(usize::from(p.area.0) % 384);
                     areas
                 },
+                common_sections: sections.of_helper(&view),
             }
         };
         let mut nodes = Vec::new();
@@ -944,10 +1164,21 @@ impl HelperIndex {
                     tags: (tag_start, arenas.tags.len() as u32),
                     tag_bits: tag_bits(view.tags),
                     hiring,
+                    sections: sections.of_helper(&view),
                 }
             })
             .collect();
-        HelperIndex { layout, order, compact, arenas, nodes, sector_masks, languages, locality: LocalityCeiling::new() }
+        HelperIndex {
+            layout,
+            order,
+            compact,
+            arenas,
+            nodes,
+            sector_masks,
+            sections,
+            languages,
+            locality: LocalityCeiling::new(),
+        }
     }
 
     fn probe(&self, ctx: &ScoreContext<'_>, j: &Person) -> Probe {
@@ -961,6 +1192,7 @@ impl HelperIndex {
             slot_count: j.availability.len(),
             sectors: SparseMask::of(&sector_mask),
             sector_mask,
+            sections: self.sections.of(&j.sectors),
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
@@ -988,7 +1220,8 @@ impl HelperIndex {
                 self.locality.at(km, same_area)
             }
             // Everyone the online tree answers for is farther than
-            // `ONLINE_NEAR_KM` and in another area.
+            // `ONLINE_NEAR_KM`, in another area and in no wanted section.
+            Layout::Online if s.common_sections & probe.sections != 0 => return None,
             Layout::Online => self.locality.at(km.max(ONLINE_NEAR_KM), false),
         };
         let experience = probe.experience(s.tags);
@@ -997,8 +1230,14 @@ impl HelperIndex {
         let shared_slots = (probe.slots & s.slots).count_ones();
         let divisor = probe.slot_count.min(s.min_slots).max(1);
         let availability = (f64::from(shared_slots) / f64::from(divisor)).min(1.0);
-        let sector = probe.sectors.bound(&s.sectors);
-        let network = if ctx.weights.network > 0.0 { probe.sectors.bound(&s.hiring) } else { 0.0 };
+        let (sector, network) = match self.layout {
+            // No wanted section: sector and hiring similarity are 0.
+            Layout::Online => (0.0, 0.0),
+            Layout::Local => {
+                let network = if ctx.weights.network > 0.0 { probe.sectors.bound(&s.hiring) } else { 0.0 };
+                (probe.sectors.bound(&s.sectors), network)
+            }
+        };
         Some(weighted_bound(ctx, [sector, locality, experience, network, availability]))
     }
 
@@ -1085,7 +1324,8 @@ impl HelperIndex {
             let answered_here = match self.layout {
                 Layout::Local if probe.remote && c.remote => answered_locally(probe, c, chord),
                 Layout::Local => within_both(&probe.reach, &c.reach, chord),
-                Layout::Online => !answered_locally(probe, c, chord),
+                // Pairs that share a section are the section lists'.
+                Layout::Online => c.sections & probe.sections == 0 && !answered_locally(probe, c, chord),
             };
             if !answered_here {
                 continue;
@@ -1132,66 +1372,86 @@ struct Search<'c, 'r> {
     top: TopK<'r>,
 }
 
-/// The `k` best feasible helpers of one jobseeker and how many pairs were scored.
-///
-/// Helpers within two ties are scored first, directly. Then the nodes of
-/// the local tree (pairs within reach) and, for a jobseeker who meets online,
-/// of the online tree (online helpers anywhere) are opened from one queue,
-/// best bound first, until no bound can beat the k-th best score.
-fn search(
-    ctx: &ScoreContext<'_>,
-    local: &HelperIndex,
-    online: &HelperIndex,
-    exclusions: &Exclusions,
-    rank: &[u32],
-    jobseeker: PersonIdx,
-    k: usize,
-) -> (Vec<CandidateEdge>, u64) {
-    let data = ctx.data;
-    let mut top = TopK::new(k, rank);
-    let mut scored = 0u64;
-    // Helpers within two ties: the only ones whose closeness can be above zero.
-    let mut near: Vec<PersonIdx> = Vec::new();
-    for &(_, first, _) in &ctx.ties[jobseeker.0 as usize] {
-        near.push(first);
-        near.extend(ctx.ties[first.0 as usize].iter().map(|&(_, second, _)| second));
-    }
-    near.sort_unstable();
-    near.dedup();
-    for &h in &near {
-        if h != jobseeker && check_pair(data, exclusions, jobseeker, h).is_ok() {
-            scored += 1;
-            top.offer(h, ctx.score(jobseeker, h).score);
+/// Everything a search reads besides the jobseeker: the two trees and the
+/// section lists over the online tree's helpers.
+struct SearchIndex {
+    local: HelperIndex,
+    online: HelperIndex,
+    lists: SectionLists,
+}
+
+impl SearchIndex {
+    /// The `k` best feasible helpers of one jobseeker and how many pairs were scored.
+    ///
+    /// Helpers within two ties are scored first, directly. Then the nodes of
+    /// the local tree (pairs within reach) and, for a jobseeker who meets
+    /// online, the section lists' helpers one by one (far online helpers who
+    /// share a wanted section) and the nodes of the online tree (far online
+    /// helpers who do not) are opened from one queue, best bound first, until no
+    /// bound can beat the k-th best score.
+    fn search(
+        &self,
+        ctx: &ScoreContext<'_>,
+        exclusions: &Exclusions,
+        rank: &[u32],
+        jobseeker: PersonIdx,
+        k: usize,
+    ) -> (Vec<CandidateEdge>, u64) {
+        let SearchIndex { local, online, lists } = self;
+        let data = ctx.data;
+        let mut top = TopK::new(k, rank);
+        let mut scored = 0u64;
+        // Helpers within two ties: the only ones whose closeness can be above zero.
+        let mut near: Vec<PersonIdx> = Vec::new();
+        for &(_, first, _) in &ctx.ties[jobseeker.0 as usize] {
+            near.push(first);
+            near.extend(ctx.ties[first.0 as usize].iter().map(|&(_, second, _)| second));
         }
-    }
-    if k == 0 {
-        return (top.into_sorted(), scored);
-    }
-    let j = data.person(jobseeker);
-    let probe = local.probe(ctx, j);
-    let trees: &[&HelperIndex] = if j.remote { &[local, online] } else { &[local] };
-    let mut queue: BinaryHeap<Open> = BinaryHeap::new();
-    for (tree, index) in trees.iter().enumerate() {
-        if let Some(root) = index.nodes.first() {
-            if let Some(bound) = index.bound(ctx, &probe, &root.summary) {
-                queue.push(Open::new(bound, tree as u8, 0));
+        near.sort_unstable();
+        near.dedup();
+        for &h in &near {
+            if h != jobseeker && check_pair(data, exclusions, jobseeker, h).is_ok() {
+                scored += 1;
+                top.offer(h, ctx.score(jobseeker, h).score);
             }
         }
-    }
-    let mut skip = near;
-    skip.extend(exclusions.partners(jobseeker));
-    skip.sort_unstable();
-    let mut search = Search { ctx, jobseeker, skip, probe, top };
-    let mut next = queue.pop();
-    while let Some(at) = next {
-        if search.top.threshold().is_some_and(|t| at.bound() < t) {
-            break;
+        if k == 0 {
+            return (top.into_sorted(), scored);
         }
-        let (count, child) = trees[usize::from(at.tree())].open(at, &mut search, &mut queue);
-        scored += count;
-        next = child.or_else(|| queue.pop());
+        let j = data.person(jobseeker);
+        let probe = local.probe(ctx, j);
+        let mut skip = near;
+        skip.extend(exclusions.partners(jobseeker));
+        skip.sort_unstable();
+        let root = |index: &HelperIndex, tree| {
+            let bound = index.nodes.first().and_then(|root| index.bound(ctx, &probe, &root.summary));
+            bound.map(|bound| Open::new(bound, tree, 0))
+        };
+        let mut waiting: Vec<Open> = root(local, LOCAL_TREE).into_iter().collect();
+        if j.remote {
+            waiting.extend(root(online, ONLINE_TREE));
+        }
+        let mut search = Search { ctx, jobseeker, skip, probe, top };
+        if j.remote {
+            lists.bound_far(online, &search, &mut waiting);
+        }
+        // Built at once from every listing, rather than pushed one by one.
+        let mut queue = BinaryHeap::from(waiting);
+        let mut next = queue.pop();
+        while let Some(at) = next {
+            if search.top.threshold().is_some_and(|t| at.bound() < t) {
+                break;
+            }
+            let (count, child) = match at.tree() {
+                LOCAL_TREE => local.open(at, &mut search, &mut queue),
+                SECTION_LISTS => (lists.offer(online, at.node(), &mut search), None),
+                _ => online.open(at, &mut search, &mut queue),
+            };
+            scored += count;
+            next = child.or_else(|| queue.pop());
+        }
+        (search.top.into_sorted(), scored)
     }
-    (search.top.into_sorted(), scored)
 }
 
 impl HelperIndex {
@@ -1367,8 +1627,8 @@ impl HelperIndex {
     }
 }
 
-/// A node waiting to be opened, best bound first (ties: lower tree, then
-/// lower node index first).
+/// A node or listed helper waiting to be opened, best bound first (ties:
+/// lower source, [`LOCAL_TREE`] first, then lower node or listing index).
 ///
 /// The order is one integer: the bound's bits mapped so that integer order
 /// is [`f64::total_cmp`]'s, above the inverted tree and node, so the heap
