@@ -715,8 +715,6 @@ struct SectionLists {
     /// `listed[start[bit]..start[bit + 1]]` are listed under section `bit`.
     start: Vec<usize>,
     listed: Vec<Listed>,
-    /// Each listing's own codes then its employer's hiring codes, end to end.
-    codes: Vec<crate::taxonomy::SicIdx>,
 }
 
 /// One helper listed under one section.
@@ -730,38 +728,27 @@ struct Listed {
     sections: u32,
     slots: u32,
     slot_count: u32,
-    /// `codes[first..]` holds `own` codes of the helper, then `hiring` codes.
-    first: u32,
-    own: u16,
-    hiring: u16,
+    /// The helper's codes and their employer's hiring codes, as in [`Compact`].
+    sectors: (u32, u32),
+    hiring: (u32, u32),
 }
 
 impl SectionLists {
     /// The lists over the helpers of `online`.
     fn of(online: &HelperIndex) -> SectionLists {
         let mut by_section: Vec<Vec<Listed>> = vec![Vec::new(); 32];
-        let mut codes = Vec::new();
         for (at, c) in online.compact.iter().enumerate() {
-            let view = online.arenas.view(c);
-            let mut sections = c.sections;
-            while sections != 0 {
-                let bit = sections.trailing_zeros();
-                sections &= sections - 1;
-                let first = codes.len() as u32;
-                codes.extend_from_slice(view.sectors);
-                codes.extend_from_slice(view.hiring_sectors);
-                by_section[bit as usize].push(Listed {
-                    tag_bits: c.tag_bits,
-                    languages: c.languages,
-                    at: at as u32,
-                    sections: c.sections,
-                    slots: c.slots,
-                    slot_count: c.slot_count,
-                    first,
-                    own: view.sectors.len() as u16,
-                    hiring: view.hiring_sectors.len() as u16,
-                });
-            }
+            let listing = Listed {
+                tag_bits: c.tag_bits,
+                languages: c.languages,
+                at: at as u32,
+                sections: c.sections,
+                slots: c.slots,
+                slot_count: c.slot_count,
+                sectors: c.sectors,
+                hiring: c.hiring,
+            };
+            for_each_bit(c.sections, |bit| by_section[bit].push(listing));
         }
         let mut start = vec![0];
         let mut listed = Vec::new();
@@ -769,7 +756,7 @@ impl SectionLists {
             listed.extend(list);
             start.push(listed.len());
         }
-        SectionLists { start, listed, codes }
+        SectionLists { start, listed }
     }
 
     /// Queues, as [`SECTION_LISTS`] entries of `waiting`, every far online
@@ -794,6 +781,7 @@ impl SectionLists {
             let at = codes.iter().map(|c| level[usize::from(c.0)]).min().unwrap_or(4);
             SECTOR_VALUES[usize::from(at)]
         };
+        let codes = |(a, b): (u32, u32)| &online.arenas.sectors[a as usize..b as usize];
         // Everyone listed here is answered only when farther than `ONLINE_NEAR_KM`.
         let locality = online.locality.at(ONLINE_NEAR_KM, false);
         let threshold = top.threshold();
@@ -807,13 +795,9 @@ impl SectionLists {
                 {
                     continue;
                 }
-                let codes = &self.codes[l.first as usize..][..usize::from(l.own + l.hiring)];
-                let (own, hiring) = codes.split_at(usize::from(l.own));
-                let network = if ctx.weights.network > 0.0 { deepest(hiring) } else { 0.0 };
-                let shared_slots = (probe.slots & l.slots).count_ones();
-                let smaller = probe.slot_count.min(l.slot_count);
-                let availability = if smaller == 0 { 0.0 } else { f64::from(shared_slots) / f64::from(smaller) };
-                let parts = [deepest(own), locality, probe.experience(l.tag_bits), network, availability];
+                let network = if ctx.weights.network > 0.0 { deepest(codes(l.hiring)) } else { 0.0 };
+                let availability = probe.availability(l.slots, l.slot_count);
+                let parts = [deepest(codes(l.sectors)), locality, probe.experience(l.tag_bits), network, availability];
                 let bound = weighted_bound(ctx, parts);
                 if !threshold.is_some_and(|t| bound < t) {
                     waiting.push(Open::new(bound, SECTION_LISTS, at as u32));
@@ -1068,6 +1052,13 @@ impl Probe {
             0.0
         }
     }
+
+    /// Availability exactly, with a helper offering `slots`, `slot_count` of them.
+    fn availability(&self, slots: u32, slot_count: u32) -> f64 {
+        let shared = (self.slots & slots).count_ones();
+        let smaller = self.slot_count.min(slot_count);
+        if smaller == 0 { 0.0 } else { f64::from(shared) / f64::from(smaller) }
+    }
 }
 
 /// Component bounds in [`crate::score::Weights::NAMES`] order, weighted and
@@ -1259,9 +1250,7 @@ impl HelperIndex {
         } else {
             0.0
         };
-        let shared_slots = (probe.slots & c.slots).count_ones();
-        let smaller = probe.slot_count.min(c.slot_count);
-        let availability = if smaller == 0 { 0.0 } else { f64::from(shared_slots) / f64::from(smaller) };
+        let availability = probe.availability(c.slots, c.slot_count);
         weighted_bound(ctx, [sector, locality, experience, network, availability])
     }
 
@@ -1423,16 +1412,14 @@ impl SearchIndex {
         let mut skip = near;
         skip.extend(exclusions.partners(jobseeker));
         skip.sort_unstable();
+        let mut search = Search { ctx, jobseeker, skip, probe, top };
         let root = |index: &HelperIndex, tree| {
-            let bound = index.nodes.first().and_then(|root| index.bound(ctx, &probe, &root.summary));
+            let bound = index.nodes.first().and_then(|root| index.bound(ctx, &search.probe, &root.summary));
             bound.map(|bound| Open::new(bound, tree, 0))
         };
         let mut waiting: Vec<Open> = root(local, LOCAL_TREE).into_iter().collect();
         if j.remote {
             waiting.extend(root(online, ONLINE_TREE));
-        }
-        let mut search = Search { ctx, jobseeker, skip, probe, top };
-        if j.remote {
             lists.bound_far(online, &search, &mut waiting);
         }
         // Built at once from every listing, rather than pushed one by one.
