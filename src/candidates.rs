@@ -28,14 +28,15 @@
 //! section, so far online pairs are split by that. Those that share a
 //! section are answered from section lists: each online helper listed under
 //! every section they work or hire in, with what a bound needs side by side,
-//! so that a pass over a wanted section's list bounds each helper in a few
-//! instructions. The rest are answered by the online tree, which holds
+//! in blocks of like helpers (by tags, then codes) with a summary each, so
+//! that a block of a wanted section is bounded as a whole and, once opened,
+//! each of its helpers in a few instructions. The rest are answered by the online tree, which holds
 //! helpers who meet online grouped by what they offer (sector, then the
 //! sector their employer hires in, tags and slots); for them only
 //! experience and availability can count, so few of its nodes are opened.
 //! For a jobseeker, a node's summary gives an upper bound on the score of
-//! anyone in it, and the nodes of both trees and the listed helpers are
-//! opened from one queue, best bound first, until the best unopened bound
+//! anyone in it, and the nodes of both trees, the blocks and the listed
+//! helpers are opened from one queue, best bound first, until the best unopened bound
 //! falls below the k-th best score found; a cheaper per-helper bound then
 //! spares most helpers in a node the full score.
 //! Helpers one or two ties away in the network are scored first, directly,
@@ -78,12 +79,16 @@ const SECTOR_SPLIT_BELOW: usize = 1024;
 /// searched more.)
 const ONLINE_NEAR_KM: f64 = 50.0;
 /// Where an [`Open`] entry comes from: the local tree, the section lists
-/// (one helper each) or the online tree.
+/// (one helper each), the online tree or the section lists' blocks.
 const LOCAL_TREE: u8 = 0;
 /// See [`LOCAL_TREE`].
 const SECTION_LISTS: u8 = 1;
 /// See [`LOCAL_TREE`].
 const ONLINE_TREE: u8 = 2;
+/// See [`LOCAL_TREE`]: a block of the section lists.
+const SECTION_BLOCKS: u8 = 3;
+/// Listed helpers per block of a section's list ([`SectionLists`]).
+const LIST_BLOCK: usize = 32;
 /// Slack added to every bound so that rounding can never prune a true candidate.
 const BOUND_SLACK: f64 = 1e-9;
 /// Steps per km of [`LocalityCeiling`]'s table.
@@ -709,12 +714,40 @@ impl Sections {
 /// The helpers of the online tree listed under every section they work or
 /// hire in, with what a bound needs of them side by side, for the far online
 /// pairs that share a section: there the best matches of a jobseeker happy
-/// to meet online mostly are, and a pass over a flat list is far cheaper per
+/// to meet online mostly are, and a flat list is far cheaper to bound per
 /// helper than a tree whose bounds must hold for every section at once.
+///
+/// Each section's list is sorted by experience tags, then by the helper's
+/// first code in the section, then their employer's, and cut into blocks of
+/// [`LIST_BLOCK`] with a summary each, so that a search bounds the blocks of
+/// the sections a jobseeker wants and bounds helper by helper only in the
+/// blocks it opens: a block's helpers mostly share their tags, which the
+/// experience bound reads exactly, and lie in few codes.
 struct SectionLists {
-    /// `listed[start[bit]..start[bit + 1]]` are listed under section `bit`.
+    /// `blocks[start[bit]..start[bit + 1]]` are the blocks of section `bit`.
     start: Vec<usize>,
+    blocks: Vec<ListBlock>,
     listed: Vec<Listed>,
+    /// The codes of every [`Listed`] helper and [`ListBlock`], in list order.
+    codes: Vec<crate::taxonomy::SicIdx>,
+}
+
+/// A run of one section's list and what every helper in it may offer.
+#[derive(Clone, Copy, Debug)]
+struct ListBlock {
+    /// The listings, a range of [`SectionLists::listed`].
+    listed: (u32, u32),
+    /// The section's bit.
+    section: u32,
+    tag_bits: u64,
+    languages: u64,
+    slots: u32,
+    /// The fewest slots any helper in the block offers.
+    min_slots: u32,
+    /// Every code the helpers work in and their employers hire in, each
+    /// once, as ranges of [`SectionLists::codes`].
+    sectors: (u32, u32),
+    hiring: (u32, u32),
 }
 
 /// One helper listed under one section.
@@ -728,7 +761,8 @@ struct Listed {
     sections: u32,
     slots: u32,
     slot_count: u32,
-    /// The helper's codes and their employer's hiring codes, as in [`Compact`].
+    /// The helper's codes and their employer's hiring codes, as ranges of
+    /// [`SectionLists::codes`].
     sectors: (u32, u32),
     hiring: (u32, u32),
 }
@@ -750,60 +784,122 @@ impl SectionLists {
             };
             for_each_bit(c.sections, |bit| by_section[bit].push(listing));
         }
-        let mut start = vec![0];
-        let mut listed = Vec::new();
-        for list in by_section {
-            listed.extend(list);
-            start.push(listed.len());
+        let arena = |(a, b): (u32, u32)| &online.arenas.sectors[a as usize..b as usize];
+        let mut lists = SectionLists { start: vec![0], blocks: Vec::new(), listed: Vec::new(), codes: Vec::new() };
+        for (bit, mut list) in by_section.into_iter().enumerate() {
+            // The first code in this section, or none (sorting last).
+            let first_in_section = |codes: &[crate::taxonomy::SicIdx]| {
+                codes.iter().find(|c| online.sections.bit[usize::from(c.0)] == 1 << bit).map_or(u16::MAX, |c| c.0)
+            };
+            list.sort_by_key(|l| {
+                (l.tag_bits, first_in_section(arena(l.sectors)), first_in_section(arena(l.hiring)), l.at)
+            });
+            for run in list.chunks(LIST_BLOCK) {
+                let first = lists.listed.len() as u32;
+                // Each listing's codes next to the others of its block, so
+                // that opening a block reads one run of memory.
+                for l in run {
+                    let sectors = lists.push_codes(arena(l.sectors).iter().copied());
+                    let hiring = lists.push_codes(arena(l.hiring).iter().copied());
+                    lists.listed.push(Listed { sectors, hiring, ..*l });
+                }
+                let mut block = ListBlock {
+                    listed: (first, lists.listed.len() as u32),
+                    section: bit as u32,
+                    tag_bits: 0,
+                    languages: 0,
+                    slots: 0,
+                    min_slots: u32::MAX,
+                    sectors: (0, 0),
+                    hiring: (0, 0),
+                };
+                for l in run {
+                    block.tag_bits |= l.tag_bits;
+                    block.languages |= l.languages;
+                    block.slots |= l.slots;
+                    block.min_slots = block.min_slots.min(l.slot_count);
+                }
+                let distinct = |pick: fn(&Listed) -> (u32, u32)| {
+                    let mut codes: Vec<_> = run.iter().flat_map(|l| arena(pick(l)).iter().copied()).collect();
+                    codes.sort_unstable();
+                    codes.dedup();
+                    codes
+                };
+                block.sectors = lists.push_codes(distinct(|l| l.sectors));
+                block.hiring = lists.push_codes(distinct(|l| l.hiring));
+                lists.blocks.push(block);
+            }
+            lists.start.push(lists.blocks.len());
         }
-        SectionLists { start, listed }
+        lists
     }
 
-    /// Queues, as [`SECTION_LISTS`] entries of `waiting`, every far online
-    /// helper of `online` who shares a wanted section with the jobseeker of
-    /// `search`, passes the slot and language masks and whose bound can
-    /// still enter the top k. Each helper is queued under the lowest section
-    /// they share with the jobseeker.
-    fn bound_far(&self, online: &HelperIndex, search: &Search<'_, '_>, waiting: &mut Vec<Open>) {
-        let Search { ctx, probe, top, .. } = search;
-        if probe.sections == 0 || self.listed.is_empty() {
+    /// Appends `codes` to [`SectionLists::codes`] and returns their range.
+    fn push_codes(&mut self, codes: impl IntoIterator<Item = crate::taxonomy::SicIdx>) -> (u32, u32) {
+        let start = self.codes.len() as u32;
+        self.codes.extend(codes);
+        (start, self.codes.len() as u32)
+    }
+
+    /// Queues, as [`SECTION_BLOCKS`] entries of `waiting`, every block of a
+    /// section the jobseeker of `search` wants whose helpers may pass the
+    /// slot and language rules and whose bound can still enter the top k.
+    fn bound_blocks(&self, ctx: &ScoreContext<'_>, probe: &Probe, threshold: Option<f64>, waiting: &mut Vec<Open>) {
+        if probe.sections == 0 || self.blocks.is_empty() {
             return;
         }
-        // The sector bound of every code of a wanted section (an index into
-        // `SECTOR_VALUES`); codes of other sections are not alike at all.
-        let mut level = vec![4u8; online.sections.bit.len()];
-        for_each_bit(probe.sections, |bit| {
-            for &code in &online.sections.codes[bit] {
-                level[usize::from(code.0)] = online.sector_masks.code_bound(&probe.sector_mask, code);
-            }
-        });
-        let deepest = |codes: &[crate::taxonomy::SicIdx]| {
-            let at = codes.iter().map(|c| level[usize::from(c.0)]).min().unwrap_or(4);
-            SECTOR_VALUES[usize::from(at)]
-        };
-        let codes = |(a, b): (u32, u32)| &online.arenas.sectors[a as usize..b as usize];
         // Everyone listed here is answered only when farther than `ONLINE_NEAR_KM`.
-        let locality = online.locality.at(ONLINE_NEAR_KM, false);
-        let threshold = top.threshold();
+        let locality = probe.far_locality;
+        let codes = |(a, b): (u32, u32)| &self.codes[a as usize..b as usize];
         for_each_bit(probe.sections, |bit| {
             for at in self.start[bit]..self.start[bit + 1] {
-                let l = &self.listed[at];
-                let shared_sections = l.sections & probe.sections;
-                if shared_sections.trailing_zeros() as usize != bit
-                    || l.slots & probe.slots == 0
-                    || l.languages & probe.languages == 0
-                {
+                let b = &self.blocks[at];
+                if b.slots & probe.slots == 0 || b.languages & probe.languages == 0 {
                     continue;
                 }
-                let network = if ctx.weights.network > 0.0 { deepest(codes(l.hiring)) } else { 0.0 };
-                let availability = probe.availability(l.slots, l.slot_count);
-                let parts = [deepest(codes(l.sectors)), locality, probe.experience(l.tag_bits), network, availability];
+                let network = if ctx.weights.network > 0.0 { probe.far_sector(codes(b.hiring)) } else { 0.0 };
+                let availability = probe.availability_at_most(b.slots, b.min_slots);
+                let parts =
+                    [probe.far_sector(codes(b.sectors)), locality, probe.experience(b.tag_bits), network, availability];
                 let bound = weighted_bound(ctx, parts);
                 if !threshold.is_some_and(|t| bound < t) {
-                    waiting.push(Open::new(bound, SECTION_LISTS, at as u32));
+                    waiting.push(Open::new(bound, SECTION_BLOCKS, at as u32));
                 }
             }
         });
+    }
+
+    /// Opens block `at` for the jobseeker of `search`: queues, as
+    /// [`SECTION_LISTS`] entries, each of its helpers who passes the slot and
+    /// language masks and whose bound can still enter the top k. A helper is
+    /// queued only under the lowest section they share with the jobseeker.
+    fn open_block(&self, at: u32, search: &Search<'_, '_>, queue: &mut BinaryHeap<Open>) {
+        let Search { ctx, probe, top, .. } = search;
+        let block = &self.blocks[at as usize];
+        let codes = |(a, b): (u32, u32)| &self.codes[a as usize..b as usize];
+        let threshold = top.threshold();
+        for at in block.listed.0..block.listed.1 {
+            let l = &self.listed[at as usize];
+            if (l.sections & probe.sections).trailing_zeros() != block.section
+                || l.slots & probe.slots == 0
+                || l.languages & probe.languages == 0
+            {
+                continue;
+            }
+            let network = if ctx.weights.network > 0.0 { probe.far_sector(codes(l.hiring)) } else { 0.0 };
+            let availability = probe.availability(l.slots, l.slot_count);
+            let parts = [
+                probe.far_sector(codes(l.sectors)),
+                probe.far_locality,
+                probe.experience(l.tag_bits),
+                network,
+                availability,
+            ];
+            let bound = weighted_bound(ctx, parts);
+            if !threshold.is_some_and(|t| bound < t) {
+                queue.push(Open::new(bound, SECTION_LISTS, at));
+            }
+        }
     }
 
     /// Offers the helper of listing `at` to the jobseeker of `search` when
@@ -1040,6 +1136,11 @@ struct Probe {
     /// [`ONLINE_NEAR_KM`].
     online_near: Reach,
     area: u16,
+    /// For a jobseeker happy to meet online, the sector bound of each code
+    /// ([`HelperIndex::far_levels`]); empty otherwise.
+    far_levels: Vec<u8>,
+    /// Locality at most, for a far online pair.
+    far_locality: f64,
 }
 
 impl Probe {
@@ -1051,6 +1152,23 @@ impl Probe {
         } else {
             0.0
         }
+    }
+
+    /// Sector similarity at most, with a helper whose codes are `codes`, for
+    /// a jobseeker happy to meet online.
+    fn far_sector(&self, codes: &[crate::taxonomy::SicIdx]) -> f64 {
+        let deepest = codes.iter().map(|c| self.far_levels[usize::from(c.0)]).min().unwrap_or(4);
+        SECTOR_VALUES[usize::from(deepest)]
+    }
+
+    /// Availability at most, with any of several helpers who together offer
+    /// `slots` and each at least `min_slots` of them: shared slots can be no
+    /// more than those offered at all, and the divisor no less than the
+    /// smaller of the two slot counts.
+    fn availability_at_most(&self, slots: u32, min_slots: u32) -> f64 {
+        let shared = (self.slots & slots).count_ones();
+        let divisor = self.slot_count.min(min_slots).max(1);
+        (f64::from(shared) / f64::from(divisor)).min(1.0)
     }
 
     /// Availability exactly, with a helper offering `slots`, `slot_count` of them.
@@ -1176,6 +1294,7 @@ impl HelperIndex {
         let tag_weights: Vec<(u64, f64)> =
             j.experiences.iter().map(|&t| (tag_bit(t), ctx.tag_weight[usize::from(t.0)])).collect();
         let sector_mask = self.sector_masks.of(&j.sectors);
+        let sections = self.sections.of(&j.sectors);
         Probe {
             point: unit_vector(j.lat, j.lon),
             languages: self.languages.mask(&j.languages),
@@ -1183,14 +1302,30 @@ impl HelperIndex {
             slot_count: j.availability.len(),
             sectors: SparseMask::of(&sector_mask),
             sector_mask,
-            sections: self.sections.of(&j.sectors),
+            sections,
             tag_total: tag_weights.iter().fold(0.0, |acc, (_, w)| acc + w),
             tag_weights,
             remote: j.remote,
             reach: Reach::new(j.max_km),
             online_near: Reach::new(ONLINE_NEAR_KM),
             area: j.area.0,
+            far_levels: if j.remote { self.far_levels(&sector_mask, sections) } else { Vec::new() },
+            far_locality: self.locality.at(ONLINE_NEAR_KM, false),
         }
+    }
+
+    /// For every code of a section in `sections`, the sector bound of a
+    /// helper in that code for a jobseeker wanting `wanted`, as an index into
+    /// [`SECTOR_VALUES`] ([`SectorMasks::code_bound`]); 4 (not alike at all)
+    /// for codes of other sections.
+    fn far_levels(&self, wanted: &SectorMask, sections: u32) -> Vec<u8> {
+        let mut levels = vec![4u8; self.sections.bit.len()];
+        for_each_bit(sections, |bit| {
+            for &code in &self.sections.codes[bit] {
+                levels[usize::from(code.0)] = self.sector_masks.code_bound(wanted, code);
+            }
+        });
+        levels
     }
 
     /// An upper bound on the score of any feasible helper in a node (with
@@ -1216,11 +1351,7 @@ impl HelperIndex {
             Layout::Online => self.locality.at(km.max(ONLINE_NEAR_KM), false),
         };
         let experience = probe.experience(s.tags);
-        // Shared slots can be no more than those the node offers at all, and
-        // the divisor no less than the smaller of the two slot counts.
-        let shared_slots = (probe.slots & s.slots).count_ones();
-        let divisor = probe.slot_count.min(s.min_slots).max(1);
-        let availability = (f64::from(shared_slots) / f64::from(divisor)).min(1.0);
+        let availability = probe.availability_at_most(s.slots, s.min_slots);
         let (sector, network) = match self.layout {
             // No wanted section: sector and hiring similarity are 0.
             Layout::Online => (0.0, 0.0),
@@ -1420,9 +1551,9 @@ impl SearchIndex {
         let mut waiting: Vec<Open> = root(local, LOCAL_TREE).into_iter().collect();
         if j.remote {
             waiting.extend(root(online, ONLINE_TREE));
-            lists.bound_far(online, &search, &mut waiting);
+            lists.bound_blocks(ctx, &search.probe, search.top.threshold(), &mut waiting);
         }
-        // Built at once from every listing, rather than pushed one by one.
+        // Built at once from every block, rather than pushed one by one.
         let mut queue = BinaryHeap::from(waiting);
         let mut next = queue.pop();
         while let Some(at) = next {
@@ -1432,6 +1563,10 @@ impl SearchIndex {
             let (count, child) = match at.tree() {
                 LOCAL_TREE => local.open(at, &mut search, &mut queue),
                 SECTION_LISTS => (lists.offer(online, at.node(), &mut search), None),
+                SECTION_BLOCKS => {
+                    lists.open_block(at.node(), &search, &mut queue);
+                    (0, None)
+                }
                 _ => online.open(at, &mut search, &mut queue),
             };
             scored += count;
@@ -1614,7 +1749,7 @@ impl HelperIndex {
     }
 }
 
-/// A node or listed helper waiting to be opened, best bound first (ties:
+/// A node, block or listed helper waiting to be opened, best bound first (ties:
 /// lower source, [`LOCAL_TREE`] first, then lower node or listing index).
 ///
 /// The order is one integer: the bound's bits mapped so that integer order
