@@ -934,25 +934,30 @@ fn for_each_bit(mut bits: u32, mut f: impl FnMut(usize)) {
 }
 
 /// What a tree node knows about the helpers below it.
+///
+/// Laid out in this order, on a cache line of its own ([`Node`]), so that
+/// the fields every bound reads first (languages, the box, slots) share
+/// one line and a node ruled out by them costs one read from memory.
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 struct Summary {
+    languages: u64,
     lo: [f64; 3],
     hi: [f64; 3],
-    languages: u64,
     slots: u32,
     /// The fewest slots any helper below has (availability divides by it).
     min_slots: u32,
-    sectors: SectorMask,
-    hiring: SectorMask,
     tags: u64,
-    any_remote: bool,
     max_km: f64,
-    /// Local areas of the helpers below (361 areas fit in 6 words).
-    areas: Bits<6>,
     /// The SIC sections ([`Sections`]) that every helper below works or
     /// hires in: a node where one of them is wanted holds no pair the
     /// online tree answers for.
     common_sections: u32,
+    any_remote: bool,
+    /// Local areas of the helpers below (361 areas fit in 6 words).
+    areas: Bits<6>,
+    sectors: SectorMask,
+    hiring: SectorMask,
 }
 
 impl Summary {
@@ -1027,11 +1032,12 @@ impl LocalityCeiling {
 
 /// A node of the helper tree: a range of `HelperIndex::order`, its summary
 /// and its two children (none for a leaf).
+#[repr(C, align(64))]
 struct Node {
+    summary: Summary,
     start: u32,
     end: u32,
     children: Option<(u32, u32)>,
-    summary: Summary,
 }
 
 /// How a [`HelperIndex`] groups its helpers, and which pairs it answers for.
