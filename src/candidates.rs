@@ -30,15 +30,16 @@
 //! every section they work or hire in, with what a bound needs side by side,
 //! in blocks of like helpers (by tags, then codes) with a summary each, so
 //! that a block of a wanted section is bounded as a whole and, once opened,
-//! each of its helpers in a few instructions. The rest are answered by the online tree, which holds
-//! helpers who meet online grouped by what they offer (sector, then the
-//! sector their employer hires in, tags and slots); for them only
-//! experience and availability can count, so few of its nodes are opened.
-//! For a jobseeker, a node's summary gives an upper bound on the score of
-//! anyone in it, and the nodes of both trees, the blocks and the listed
-//! helpers are opened from one queue, best bound first, until the best unopened bound
-//! falls below the k-th best score found; a cheaper per-helper bound then
-//! spares most helpers in a node the full score.
+//! each of its helpers in a few instructions. The rest are answered by the
+//! online tree, which holds helpers who meet online grouped by what they
+//! offer (sector, then the sector their employer hires in, tags and slots);
+//! for them only experience and availability can count, so few of its
+//! nodes are opened. For a jobseeker, a node's or block's summary gives an
+//! upper bound on the score of anyone in it, and the nodes of both trees,
+//! the blocks and the listed helpers are opened from one queue, best bound
+//! first, until the best unopened bound falls below the k-th best score
+//! found; a cheaper per-helper bound then spares most helpers in a node the
+//! full score.
 //! Helpers one or two ties away in the network are scored first, directly,
 //! because only they can have a network closeness above zero; for everyone
 //! else the network component is bounded by the hiring part alone.
@@ -842,7 +843,7 @@ impl SectionLists {
     }
 
     /// Queues, as [`SECTION_BLOCKS`] entries of `waiting`, every block of a
-    /// section the jobseeker of `search` wants whose helpers may pass the
+    /// section wanted by the jobseeker of `probe` whose helpers may pass the
     /// slot and language rules and whose bound can still enter the top k.
     fn bound_blocks(&self, ctx: &ScoreContext<'_>, probe: &Probe, threshold: Option<f64>, waiting: &mut Vec<Open>) {
         if probe.sections == 0 || self.blocks.is_empty() {
