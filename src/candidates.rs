@@ -763,7 +763,8 @@ struct Listed {
     slots: u32,
     slot_count: u32,
     /// The helper's codes and their employer's hiring codes, as ranges of
-    /// [`SectionLists::codes`].
+    /// [`SectionLists::codes`] (while the lists are built, of the online
+    /// tree's arena, as in [`Compact`]).
     sectors: (u32, u32),
     hiring: (u32, u32),
 }
@@ -1512,10 +1513,10 @@ impl SearchIndex {
     ///
     /// Helpers within two ties are scored first, directly. Then the nodes of
     /// the local tree (pairs within reach) and, for a jobseeker who meets
-    /// online, the section lists' helpers one by one (far online helpers who
-    /// share a wanted section) and the nodes of the online tree (far online
-    /// helpers who do not) are opened from one queue, best bound first, until no
-    /// bound can beat the k-th best score.
+    /// online, the blocks of the section lists and their helpers one by one
+    /// (far online helpers who share a wanted section) and the nodes of the
+    /// online tree (far online helpers who do not) are opened from one
+    /// queue, best bound first, until no bound can beat the k-th best score.
     fn search(
         &self,
         ctx: &ScoreContext<'_>,
@@ -1756,8 +1757,9 @@ impl HelperIndex {
     }
 }
 
-/// A node, block or listed helper waiting to be opened, best bound first (ties:
-/// lower source, [`LOCAL_TREE`] first, then lower node or listing index).
+/// A node, block or listed helper waiting to be opened, best bound first
+/// (ties: lower source, [`LOCAL_TREE`] first, then lower node, block or
+/// listing index).
 ///
 /// The order is one integer: the bound's bits mapped so that integer order
 /// is [`f64::total_cmp`]'s, above the inverted tree and node, so the heap
@@ -1889,6 +1891,62 @@ impl Tree<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every block's bound is at least the bound of each helper it queues,
+    /// and each such bound at least the helper's score whenever the section
+    /// lists answer for the pair (far, and not within two ties): the two steps between a block and a score
+    /// never understate, on a population with several blocks per section.
+    #[test]
+    fn section_list_bounds_never_understate() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::GenerateConfig {
+            jobseekers: 400,
+            mentors: 800,
+            coaches: 80,
+            employers: 100,
+            seed: 11,
+            region: None,
+        };
+        crate::generate(&config, &dir.path().join("data"), false).unwrap();
+        let data = crate::read_dataset(&dir.path().join("data")).unwrap();
+        let ctx = ScoreContext::new(&data, crate::Weights::default()).unwrap();
+        let online = HelperIndex::build_online(&ctx);
+        let lists = SectionLists::of(&online);
+        let most_blocks = lists.start.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
+        assert!(most_blocks >= 3, "the population should fill several blocks of a section, not {most_blocks}");
+        let (mut blocks_checked, mut listings_checked, mut scores_checked) = (0, 0, 0);
+        for jobseeker in data.people_with_role(Role::Jobseeker) {
+            let j = data.person(jobseeker);
+            if !j.remote {
+                continue;
+            }
+            let probe = online.probe(&ctx, j);
+            let mut waiting = Vec::new();
+            lists.bound_blocks(&ctx, &probe, None, &mut waiting);
+            let search = Search { ctx: &ctx, jobseeker, skip: Vec::new(), probe, top: TopK::new(50, &ctx.id_rank) };
+            for block in waiting {
+                let mut queue = BinaryHeap::new();
+                lists.open_block(block.node(), &search, &mut queue);
+                blocks_checked += 1;
+                for listing in queue.into_vec() {
+                    assert!(listing.bound() <= block.bound(), "a listing's bound above its block's");
+                    listings_checked += 1;
+                    let at = lists.listed[listing.node() as usize].at as usize;
+                    let (h, c) = (online.order[at], &online.compact[at]);
+                    let chord = chord(&search.probe.point, &c.point);
+                    // Near pairs are the local tree's, and pairs within two
+                    // ties are scored before any list is read.
+                    if answered_locally(&search.probe, c, chord) || ctx.closeness(jobseeker, h) > 0.0 {
+                        continue;
+                    }
+                    let score = ctx.score(jobseeker, h).score;
+                    assert!(score <= listing.bound(), "score {score} above its listing's bound {}", listing.bound());
+                    scores_checked += 1;
+                }
+            }
+        }
+        assert!(blocks_checked > 100 && listings_checked > 1000 && scores_checked > 1000);
+    }
 
     #[test]
     fn open_orders_by_bound_then_lower_tree_and_node() {
