@@ -300,8 +300,10 @@ fn matched_bonus(rows: &Rows, n: usize) -> i64 {
 }
 
 /// A working edge as its mentee's row holds it: weight (with any bonus) and
-/// mentor side by side, so that reading an edge touches one cache line.
+/// mentor side by side, so that reading an edge touches one cache line, in
+/// 12 bytes rather than 16 (fields are only ever copied out, never borrowed).
 #[derive(Clone, Copy)]
+#[repr(C, packed(4))]
 struct WorkingEdge {
     weight: i64,
     mentor: u32,
