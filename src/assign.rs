@@ -600,7 +600,7 @@ pub fn assign(problem: &AssignProblem, options: &AssignOptions) -> Result<Assign
     // Mentees with the most to gain enter first: a late entrant's search is
     // bounded by what it can gain, so the small gains come last and stay cheap.
     let mut order: Vec<(Reverse<i64>, u32)> = (0..n)
-        .map(|i| (Reverse(edges[start[i]..start[i + 1]].iter().map(|a| a.weight).max().unwrap_or(0)), i as u32))
+        .map(|i| (Reverse(edges[start[i]..start[i + 1]].iter().map(|e| e.weight).max().unwrap_or(0)), i as u32))
         .collect();
     order.sort_unstable();
     for (_, i) in order {
