@@ -801,8 +801,8 @@ impl SectionLists {
                 // Each listing's codes next to the others of its block, so
                 // that opening a block reads one run of memory.
                 for l in run {
-                    let sectors = lists.push_codes(arena(l.sectors).iter().copied());
-                    let hiring = lists.push_codes(arena(l.hiring).iter().copied());
+                    let sectors = append(&mut lists.codes, arena(l.sectors).iter().copied());
+                    let hiring = append(&mut lists.codes, arena(l.hiring).iter().copied());
                     lists.listed.push(Listed { sectors, hiring, ..*l });
                 }
                 let mut block = ListBlock {
@@ -827,20 +827,13 @@ impl SectionLists {
                     codes.dedup();
                     codes
                 };
-                block.sectors = lists.push_codes(distinct(|l| l.sectors));
-                block.hiring = lists.push_codes(distinct(|l| l.hiring));
+                block.sectors = append(&mut lists.codes, distinct(|l| l.sectors));
+                block.hiring = append(&mut lists.codes, distinct(|l| l.hiring));
                 lists.blocks.push(block);
             }
             lists.start.push(lists.blocks.len());
         }
         lists
-    }
-
-    /// Appends `codes` to [`SectionLists::codes`] and returns their range.
-    fn push_codes(&mut self, codes: impl IntoIterator<Item = crate::taxonomy::SicIdx>) -> (u32, u32) {
-        let start = self.codes.len() as u32;
-        self.codes.extend(codes);
-        (start, self.codes.len() as u32)
     }
 
     /// Queues, as [`SECTION_BLOCKS`] entries of `waiting`, every block of a
@@ -933,6 +926,14 @@ fn for_each_bit(mut bits: u32, mut f: impl FnMut(usize)) {
         f(bits.trailing_zeros() as usize);
         bits &= bits - 1;
     }
+}
+
+/// Appends `items` to an arena of lists ([`Arenas`], [`SectionLists::codes`])
+/// and returns their range in it.
+fn append<T>(arena: &mut Vec<T>, items: impl IntoIterator<Item = T>) -> (u32, u32) {
+    let start = arena.len() as u32;
+    arena.extend(items);
+    (start, arena.len() as u32)
 }
 
 /// What a tree node knows about the helpers below it.
@@ -1104,12 +1105,6 @@ struct Arenas {
 }
 
 impl Arenas {
-    fn push_sectors(&mut self, codes: &[crate::taxonomy::SicIdx]) -> (u32, u32) {
-        let start = self.sectors.len() as u32;
-        self.sectors.extend_from_slice(codes);
-        (start, self.sectors.len() as u32)
-    }
-
     fn view(&self, c: &Compact) -> crate::score::HelperView<'_> {
         let range = |(a, b): (u32, u32)| a as usize..b as usize;
         crate::score::HelperView {
@@ -1265,10 +1260,9 @@ impl HelperIndex {
             .map(|&h| {
                 let p = data.person(h);
                 let view = crate::score::HelperView::of(data, p);
-                let sectors = arenas.push_sectors(view.sectors);
-                let hiring = arenas.push_sectors(view.hiring_sectors);
-                let tag_start = arenas.tags.len() as u32;
-                arenas.tags.extend_from_slice(view.tags);
+                let sectors = append(&mut arenas.sectors, view.sectors.iter().copied());
+                let hiring = append(&mut arenas.sectors, view.hiring_sectors.iter().copied());
+                let tags = append(&mut arenas.tags, view.tags.iter().copied());
                 Compact {
                     point: points[h.0 as usize],
                     reach: Reach::new(p.max_km),
@@ -1278,7 +1272,7 @@ impl HelperIndex {
                     remote: p.remote,
                     area: p.area,
                     sectors,
-                    tags: (tag_start, arenas.tags.len() as u32),
+                    tags,
                     tag_bits: tag_bits(view.tags),
                     hiring,
                     sections: sections.of_helper(&view),
