@@ -32,9 +32,8 @@
 //! that a block of a wanted section is bounded as a whole and, once opened,
 //! each of its helpers in a few instructions. The rest are answered by the
 //! online tree, which holds helpers who meet online grouped by what they
-//! offer (sector, then the sector their employer hires in, tags and slots);
-//! for them only experience and availability can count, so few of its
-//! nodes are opened. For a jobseeker, a node's or block's summary gives an
+//! can offer such a pair (experience tags, then slots): for them only
+//! experience and availability can count, so few of its nodes are opened. For a jobseeker, a node's or block's summary gives an
 //! upper bound on the score of anyone in it, and the nodes of both trees,
 //! the blocks and the listed helpers are opened from one queue, best bound
 //! first, until the best unopened bound falls below the k-th best score
@@ -1050,8 +1049,8 @@ enum Layout {
     /// pairs within both people's reach. Top levels split space down to
     /// regions of [`SECTOR_SPLIT_BELOW`] helpers, which split by SIC division.
     Local,
-    /// Helpers happy to meet online, grouped by what they offer (sector
-    /// class, their employer's hiring, experience tags, slots) before place:
+    /// Helpers happy to meet online, grouped by what they offer (experience
+    /// tags, then slots) before place:
     /// answers for pairs of two online people that [`answered_locally`]
     /// leaves to it and that share no SIC section ([`SectionLists`] answers
     /// for those that do), whom distance never rules out. For them the best
@@ -1798,21 +1797,14 @@ fn sector_key(data: &Dataset, helper: PersonIdx) -> u64 {
 }
 
 /// Where a helper sits in a [`Layout::Online`] tree before space: what
-/// they offer far away. First the SIC class of their first sector, which the
-/// sector component scores (codes are numbered in tree order, so a range of
-/// keys is a branch of the hierarchy); then the class their employer is
-/// hiring in (its first sector; none when it has no vacancies), which the
-/// network component scores, so that a node's bound does not count hiring
-/// for helpers whose employers do not hire; then their experience tags or
-/// specialisms as bits, then their slots.
+/// they offer to a far jobseeker with whom they share no SIC section, the
+/// pairs that tree answers for. Sector and hiring similarity are 0 there, so
+/// only experience and availability can count: first the helper's
+/// experience tags or specialisms as bits, then their slots.
 fn offer_key(data: &Dataset, helper: PersonIdx) -> u128 {
     let p = data.person(helper);
-    let class = |code: crate::taxonomy::SicIdx| data.taxonomy.ancestor_at(code, SicLevel::Class).unwrap_or(code).0;
-    let sector = p.sectors.first().map_or(u128::from(u16::MAX) + 1, |&code| u128::from(class(code)));
-    let view = crate::score::HelperView::of(data, p);
-    let hiring = view.hiring_sectors.first().map_or(0, |&code| 1 + u128::from(class(code)));
-    let tags = tag_bits(view.tags) & ((1 << 21) - 1);
-    (sector << 59) | (hiring << 42) | (u128::from(tags) << 21) | u128::from(p.availability.0)
+    let tags = tag_bits(crate::score::HelperView::of(data, p).tags);
+    (u128::from(tags) << 32) | u128::from(p.availability.0)
 }
 
 /// What building a tree needs besides the helpers themselves.
