@@ -388,7 +388,12 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
 pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candidates {
     let data = ctx.data;
     let online = HelperIndex::build_online(ctx);
-    let index = SearchIndex { local: HelperIndex::build(ctx), lists: SectionLists::of(&online), online };
+    let local = HelperIndex::build(ctx);
+    let mut local_position = vec![u32::MAX; data.people.len()];
+    for (at, h) in local.order.iter().enumerate() {
+        local_position[h.0 as usize] = at as u32;
+    }
+    let index = SearchIndex { local, lists: SectionLists::of(&online), online, local_position };
     let exclusions = Exclusions::of(data);
     let rank = &ctx.id_rank;
     let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
@@ -1499,6 +1504,9 @@ struct SearchIndex {
     local: HelperIndex,
     online: HelperIndex,
     lists: SectionLists,
+    /// Each person's position in the local tree's order, `u32::MAX` for
+    /// people it does not hold (everyone but helpers with capacity).
+    local_position: Vec<u32>,
 }
 
 impl SearchIndex {
@@ -1518,8 +1526,11 @@ impl SearchIndex {
         jobseeker: PersonIdx,
         k: usize,
     ) -> (Vec<CandidateEdge>, u64) {
-        let SearchIndex { local, online, lists } = self;
+        let SearchIndex { local, online, lists, local_position } = self;
         let data = ctx.data;
+        let j = data.person(jobseeker);
+        let probe = local.probe(ctx, j);
+        let partners: Vec<PersonIdx> = exclusions.partners(jobseeker).collect();
         let mut top = TopK::new(k, rank);
         let mut scored = 0u64;
         // Helpers within two ties: the only ones whose closeness can be above zero.
@@ -1531,18 +1542,29 @@ impl SearchIndex {
         near.sort_unstable();
         near.dedup();
         for &h in &near {
-            if h != jobseeker && check_pair(data, exclusions, jobseeker, h).is_ok() {
-                scored += 1;
-                top.offer(h, ctx.score(jobseeker, h).score);
+            // The rules of `check_pair`, on the local tree's packed fields: it
+            // holds every helper with capacity, and only them.
+            let at = local_position[h.0 as usize];
+            if at == u32::MAX || partners.binary_search(&h).is_ok() {
+                continue;
             }
+            let c = &local.compact[at as usize];
+            if !local.shares_time_and_language(data, j, probe.slots, probe.languages, h, c) {
+                continue;
+            }
+            let chord = chord(&probe.point, &c.point);
+            if !(probe.remote && c.remote) && !within_both(&probe.reach, &c.reach, chord) {
+                continue;
+            }
+            scored += 1;
+            let components = ctx.components(j, &local.arenas.view(c), chord_to_km(chord), ctx.closeness(jobseeker, h));
+            top.offer(h, components.total(&ctx.weights));
         }
         if k == 0 {
             return (top.into_sorted(), scored);
         }
-        let j = data.person(jobseeker);
-        let probe = local.probe(ctx, j);
         let mut skip = near;
-        skip.extend(exclusions.partners(jobseeker));
+        skip.extend(partners);
         skip.sort_unstable();
         let mut search = Search { ctx, jobseeker, skip, probe, top };
         let root = |index: &HelperIndex, tree| {

@@ -349,28 +349,33 @@ impl<'a> ScoreContext<'a> {
 
     /// Mutual contacts of two people: (contact, strength to a, strength to b), in id order.
     pub fn mutual_contacts(&self, a: PersonIdx, b: PersonIdx) -> Vec<(PersonIdx, f64, f64)> {
+        let mut out = Vec::new();
+        self.for_each_mutual_contact(a, b, |contact, sa, sb| out.push((contact, sa, sb)));
+        out
+    }
+
+    /// Calls `f` with each mutual contact of two people, as
+    /// [`ScoreContext::mutual_contacts`] lists them, without collecting them.
+    fn for_each_mutual_contact(&self, a: PersonIdx, b: PersonIdx, mut f: impl FnMut(PersonIdx, f64, f64)) {
         let (xs, ys) = (&self.ties[a.0 as usize], &self.ties[b.0 as usize]);
-        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        let (mut i, mut j) = (0, 0);
         while i < xs.len() && j < ys.len() {
             match xs[i].0.cmp(&ys[j].0) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    out.push((xs[i].1, xs[i].2, ys[j].2));
+                    f(xs[i].1, xs[i].2, ys[j].2);
                     i += 1;
                     j += 1;
                 }
             }
         }
-        out
     }
 
     /// Network closeness of two people through their ties, in [0, 1].
     pub fn closeness(&self, a: PersonIdx, b: PersonIdx) -> f64 {
         let mut miss = 1.0 - self.tie(a, b).unwrap_or(0.0);
-        for (_, sa, sb) in self.mutual_contacts(a, b) {
-            miss *= 1.0 - sa * sb;
-        }
+        self.for_each_mutual_contact(a, b, |_, sa, sb| miss *= 1.0 - sa * sb);
         1.0 - miss
     }
 
