@@ -733,8 +733,15 @@ struct SectionLists {
     start: Vec<usize>,
     blocks: Vec<ListBlock>,
     listed: Vec<Listed>,
+    /// What scoring each listed helper needs besides their listing, parallel
+    /// to `listed`: read only for the few helpers a search scores.
+    far: Vec<FarHelper>,
     /// The codes of every [`Listed`] helper and [`ListBlock`], in list order.
     codes: Vec<crate::taxonomy::SicIdx>,
+    /// The experience tags or specialisms of every [`FarHelper`], in list order.
+    tags: Vec<crate::model::TagIdx>,
+    /// Whether language masks tell shared languages exactly ([`LanguageBits`]).
+    exact_languages: bool,
 }
 
 /// A run of one section's list and what every helper in it may offer.
@@ -760,8 +767,6 @@ struct ListBlock {
 struct Listed {
     tag_bits: u64,
     languages: u64,
-    /// Position in the online tree's order.
-    at: u32,
     /// Every section the helper works or hires in.
     sections: u32,
     slots: u32,
@@ -773,41 +778,75 @@ struct Listed {
     hiring: (u32, u32),
 }
 
+/// What scoring a listed helper needs besides their [`Listed`] entry (codes
+/// and slots), on one cache line: a search scores a helper read from here,
+/// from their listing and from the lists' arenas, none of which lie far
+/// from what bounding the helper's block has just read.
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct FarHelper {
+    point: [f64; 3],
+    /// The helper's travel limit.
+    reach: Reach,
+    person: PersonIdx,
+    area: crate::geo::AreaIdx,
+    /// A range of [`SectionLists::tags`].
+    tags: (u32, u32),
+}
+
 impl SectionLists {
     /// The lists over the helpers of `online`.
     fn of(online: &HelperIndex) -> SectionLists {
-        let mut by_section: Vec<Vec<Listed>> = vec![Vec::new(); 32];
+        // Each listing with its helper's position in the online tree.
+        let mut by_section: Vec<Vec<(Listed, usize)>> = vec![Vec::new(); 32];
         for (at, c) in online.compact.iter().enumerate() {
             let listing = Listed {
                 tag_bits: c.tag_bits,
                 languages: c.languages,
-                at: at as u32,
                 sections: c.sections,
                 slots: c.slots,
                 slot_count: c.slot_count,
                 sectors: c.sectors,
                 hiring: c.hiring,
             };
-            for_each_bit(c.sections, |bit| by_section[bit].push(listing));
+            for_each_bit(c.sections, |bit| by_section[bit].push((listing, at)));
         }
         let arena = |(a, b): (u32, u32)| &online.arenas.sectors[a as usize..b as usize];
-        let mut lists = SectionLists { start: vec![0], blocks: Vec::new(), listed: Vec::new(), codes: Vec::new() };
+        let mut lists = SectionLists {
+            start: vec![0],
+            blocks: Vec::new(),
+            listed: Vec::new(),
+            far: Vec::new(),
+            codes: Vec::new(),
+            tags: Vec::new(),
+            exact_languages: online.languages.exact,
+        };
         for (bit, mut list) in by_section.into_iter().enumerate() {
             // The first code in this section, or none (sorting last).
             let first_in_section = |codes: &[crate::taxonomy::SicIdx]| {
                 codes.iter().find(|c| online.sections.bit[usize::from(c.0)] == 1 << bit).map_or(u16::MAX, |c| c.0)
             };
-            list.sort_by_key(|l| {
-                (l.tag_bits, first_in_section(arena(l.sectors)), first_in_section(arena(l.hiring)), l.at)
+            list.sort_by_key(|&(l, at)| {
+                (l.tag_bits, first_in_section(arena(l.sectors)), first_in_section(arena(l.hiring)), at)
             });
             for run in list.chunks(LIST_BLOCK) {
                 let first = lists.listed.len() as u32;
                 // Each listing's codes next to the others of its block, so
                 // that opening a block reads one run of memory.
-                for l in run {
+                for &(l, at) in run {
                     let sectors = append(&mut lists.codes, arena(l.sectors).iter().copied());
                     let hiring = append(&mut lists.codes, arena(l.hiring).iter().copied());
-                    lists.listed.push(Listed { sectors, hiring, ..*l });
+                    lists.listed.push(Listed { sectors, hiring, ..l });
+                    let c = &online.compact[at];
+                    let tags =
+                        append(&mut lists.tags, online.arenas.tags[c.tags.0 as usize..c.tags.1 as usize].to_vec());
+                    lists.far.push(FarHelper {
+                        point: c.point,
+                        reach: c.reach,
+                        person: online.order[at],
+                        area: c.area,
+                        tags,
+                    });
                 }
                 let mut block = ListBlock {
                     listed: (first, lists.listed.len() as u32),
@@ -819,14 +858,14 @@ impl SectionLists {
                     sectors: (0, 0),
                     hiring: (0, 0),
                 };
-                for l in run {
+                for (l, _) in run {
                     block.tag_bits |= l.tag_bits;
                     block.languages |= l.languages;
                     block.slots |= l.slots;
                     block.min_slots = block.min_slots.min(l.slot_count);
                 }
                 let distinct = |pick: fn(&Listed) -> (u32, u32)| {
-                    let mut codes: Vec<_> = run.iter().flat_map(|l| arena(pick(l)).iter().copied()).collect();
+                    let mut codes: Vec<_> = run.iter().flat_map(|(l, _)| arena(pick(l)).iter().copied()).collect();
                     codes.sort_unstable();
                     codes.dedup();
                     codes
@@ -904,22 +943,29 @@ impl SectionLists {
     /// Offers the helper of listing `at` to the jobseeker of `search` when
     /// the pair is far, feasible and not already scored; returns how many
     /// pairs were scored (0 or 1).
-    fn offer(&self, online: &HelperIndex, at: u32, search: &mut Search<'_, '_>) -> u64 {
+    fn offer(&self, at: u32, search: &mut Search<'_, '_>) -> u64 {
         let Search { ctx, jobseeker, skip, probe, top } = search;
         let data = ctx.data;
         let j = data.person(*jobseeker);
-        let at = self.listed[at as usize].at as usize;
-        let (h, c) = (online.order[at], &online.compact[at]);
-        if !online.languages.exact && !shares_language(j, data.person(h)) {
+        let (l, far) = (&self.listed[at as usize], &self.far[at as usize]);
+        if !self.exact_languages && !shares_language(j, data.person(far.person)) {
             return 0;
         }
-        let chord = chord(&probe.point, &c.point);
-        if answered_locally(probe, c, chord) || skip.binary_search(&h).is_ok() {
+        let chord = chord(&probe.point, &far.point);
+        if answered_locally(probe, far.area, &far.reach, chord) || skip.binary_search(&far.person).is_ok() {
             return 0;
         }
+        let range = |(a, b): (u32, u32)| a as usize..b as usize;
+        let view = crate::score::HelperView {
+            sectors: &self.codes[range(l.sectors)],
+            tags: &self.tags[range(far.tags)],
+            hiring_sectors: &self.codes[range(l.hiring)],
+            area: far.area,
+            availability: crate::model::Slots(l.slots),
+        };
         // Not within two ties: closeness is exactly 0.
-        let components = ctx.components(j, &online.arenas.view(c), chord_to_km(chord), 0.0);
-        top.offer(h, components.total(&ctx.weights));
+        let components = ctx.components(j, &view, chord_to_km(chord), 0.0);
+        top.offer(far.person, components.total(&ctx.weights));
         1
     }
 }
@@ -1448,10 +1494,10 @@ impl HelperIndex {
             }
             let chord = chord(&probe.point, &c.point);
             let answered_here = match self.layout {
-                Layout::Local if probe.remote && c.remote => answered_locally(probe, c, chord),
+                Layout::Local if probe.remote && c.remote => answered_locally(probe, c.area, &c.reach, chord),
                 Layout::Local => within_both(&probe.reach, &c.reach, chord),
                 // Pairs that share a section are the section lists'.
-                Layout::Online => c.sections & probe.sections == 0 && !answered_locally(probe, c, chord),
+                Layout::Online => c.sections & probe.sections == 0 && !answered_locally(probe, c.area, &c.reach, chord),
             };
             if !answered_here {
                 continue;
@@ -1473,12 +1519,13 @@ impl HelperIndex {
 }
 
 /// Whether the local tree, rather than the online tree, answers for an
-/// online jobseeker and an online helper a `chord` apart: when they are
-/// within reach anyway, within [`ONLINE_NEAR_KM`], or in the same area. The
+/// online jobseeker and an online helper a `chord` apart, in `area` with
+/// travel limit `reach`: when they are within reach anyway, within
+/// [`ONLINE_NEAR_KM`], or in the same area. The
 /// online tree answers for every other online pair, so that its bounds may
 /// take locality as almost nothing.
-fn answered_locally(probe: &Probe, c: &Compact, chord: f64) -> bool {
-    c.area.0 == probe.area || probe.online_near.admits(chord) || within_both(&probe.reach, &c.reach, chord)
+fn answered_locally(probe: &Probe, area: crate::geo::AreaIdx, reach: &Reach, chord: f64) -> bool {
+    area.0 == probe.area || probe.online_near.admits(chord) || within_both(&probe.reach, reach, chord)
 }
 
 /// Whether two people a `chord` apart are within both their travel limits:
@@ -1585,7 +1632,7 @@ impl SearchIndex {
             }
             let (count, child) = match at.tree() {
                 LOCAL_TREE => local.open(at, &mut search, &mut queue),
-                SECTION_LISTS => (lists.offer(online, at.node(), &mut search), None),
+                SECTION_LISTS => (lists.offer(at.node(), &mut search), None),
                 SECTION_BLOCKS => {
                     lists.open_block(at.node(), &search, &mut queue);
                     (0, None)
@@ -1939,12 +1986,13 @@ mod tests {
                 for listing in queue.into_vec() {
                     assert!(listing.bound() <= block.bound(), "a listing's bound above its block's");
                     listings_checked += 1;
-                    let at = lists.listed[listing.node() as usize].at as usize;
-                    let (h, c) = (online.order[at], &online.compact[at]);
-                    let chord = chord(&search.probe.point, &c.point);
+                    let far = &lists.far[listing.node() as usize];
+                    let h = far.person;
+                    let chord = chord(&search.probe.point, &far.point);
                     // Near pairs are the local tree's, and pairs within two
                     // ties are scored before any list is read.
-                    if answered_locally(&search.probe, c, chord) || ctx.closeness(jobseeker, h) > 0.0 {
+                    if answered_locally(&search.probe, far.area, &far.reach, chord) || ctx.closeness(jobseeker, h) > 0.0
+                    {
                         continue;
                     }
                     let score = ctx.score(jobseeker, h).score;
