@@ -1600,7 +1600,8 @@ impl SearchIndex {
                 continue;
             }
             let chord = chord(&probe.point, &c.point);
-            if !(probe.remote && c.remote) && !within_both(&probe.reach, &c.reach, chord) {
+            let in_reach = (probe.remote && c.remote) || within_both(&probe.reach, &c.reach, chord);
+            if !in_reach {
                 continue;
             }
             scored += 1;
