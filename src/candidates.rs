@@ -33,15 +33,16 @@
 //! each of its helpers in a few instructions. The rest are answered by the
 //! online tree, which holds helpers who meet online grouped by what they
 //! can offer such a pair (experience tags, then slots): for them only
-//! experience and availability can count, so few of its nodes are opened. For a jobseeker, a node's or block's summary gives an
-//! upper bound on the score of anyone in it, and the nodes of both trees,
-//! the blocks and the listed helpers are opened from one queue, best bound
-//! first, until the best unopened bound falls below the k-th best score
-//! found; a cheaper per-helper bound then spares most helpers in a node the
-//! full score.
-//! Helpers one or two ties away in the network are scored first, directly,
-//! because only they can have a network closeness above zero; for everyone
-//! else the network component is bounded by the hiring part alone.
+//! experience and availability can count, so few of its nodes are opened.
+//! For a jobseeker, a node's or block's summary gives an upper bound on the
+//! score of anyone in it, and the nodes of both trees, the blocks and the
+//! listed helpers are opened from one queue, best bound first, until the
+//! best unopened bound falls below the k-th best score found; a cheaper
+//! per-helper bound then spares most helpers in a node the full score.
+//! Helpers one or two ties away in the network are scored first, directly
+//! from the local tree's packed fields, because only they can have a
+//! network closeness above zero; for everyone else the network component
+//! is bounded by the hiring part alone.
 //!
 //! A purpose-built tree is used rather than a general spatial index crate
 //! because the pruning bound mixes distance with these per-node summaries,
@@ -1101,12 +1102,12 @@ enum Layout {
     /// regions of [`SECTOR_SPLIT_BELOW`] helpers, which split by SIC division.
     Local,
     /// Helpers happy to meet online, grouped by what they offer (experience
-    /// tags, then slots) before place:
-    /// answers for pairs of two online people that [`answered_locally`]
-    /// leaves to it and that share no SIC section ([`SectionLists`] answers
-    /// for those that do), whom distance never rules out. For them the best
-    /// helpers are mostly far away, where locality adds almost nothing, so a
-    /// grouping by place gives no bound that prunes.
+    /// tags, then slots) before place: answers for pairs of two online
+    /// people that [`answered_locally`] leaves to it and that share no SIC
+    /// section ([`SectionLists`] answers for those that do), whom distance
+    /// never rules out. For them the best helpers are mostly far away,
+    /// where locality adds almost nothing, so a grouping by place gives no
+    /// bound that prunes.
     Online,
 }
 
@@ -1521,9 +1522,9 @@ impl HelperIndex {
 /// Whether the local tree, rather than the online tree, answers for an
 /// online jobseeker and an online helper a `chord` apart, in `area` with
 /// travel limit `reach`: when they are within reach anyway, within
-/// [`ONLINE_NEAR_KM`], or in the same area. The
-/// online tree answers for every other online pair, so that its bounds may
-/// take locality as almost nothing.
+/// [`ONLINE_NEAR_KM`], or in the same area. The online tree answers for
+/// every other online pair, so that its bounds may take locality as almost
+/// nothing.
 fn answered_locally(probe: &Probe, area: crate::geo::AreaIdx, reach: &Reach, chord: f64) -> bool {
     area.0 == probe.area || probe.online_near.admits(chord) || within_both(&probe.reach, reach, chord)
 }
@@ -1992,8 +1993,8 @@ mod tests {
                     let chord = chord(&search.probe.point, &far.point);
                     // Near pairs are the local tree's, and pairs within two
                     // ties are scored before any list is read.
-                    if answered_locally(&search.probe, far.area, &far.reach, chord) || ctx.closeness(jobseeker, h) > 0.0
-                    {
+                    let near = answered_locally(&search.probe, far.area, &far.reach, chord);
+                    if near || ctx.closeness(jobseeker, h) > 0.0 {
                         continue;
                     }
                     let score = ctx.score(jobseeker, h).score;
