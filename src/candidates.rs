@@ -72,7 +72,7 @@ const LEAF_SIZE: usize = 16;
 /// Nodes with at most this many helpers split by sector before space: above
 /// it the tree splits by space alone, so a local search touches one region
 /// before it fans out over sectors.
-const SECTOR_SPLIT_BELOW: usize = 1024;
+const SECTOR_SPLIT_BELOW: usize = 512;
 /// Online helpers nearer than this to an online jobseeker are searched in
 /// the local tree with everyone else nearby; past it, locality adds at most
 /// `0.75 × 2^-5` and the section lists and the online tree, which group by
