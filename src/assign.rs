@@ -59,6 +59,16 @@
 //! largest scores enter first: a search never goes further than what the
 //! entering mentee can gain, so the small gains, which come last, stay cheap.
 //!
+//! # One mentee at a time
+//!
+//! [`IncrementalAssign`] exposes the same method for mentees that arrive as
+//! a stream: each one entered is placed at once and the assignment of all
+//! entered so far stays optimal, so a caller can solve while it is still
+//! producing the rows (shortlists' first round runs alongside the candidate
+//! search this way). Mentees then enter in the caller's order rather than
+//! largest score first, and the `max_matched` bonus comes from bounds given
+//! up front.
+//!
 //! # Complexity
 //!
 //! Canonical ordering of the edges is `O(E + n + m)` plus small per-mentee
@@ -341,19 +351,20 @@ struct Seat {
     detour: i64,
 }
 
-/// Incremental Hungarian state over the working edges (weights include the bonus).
-struct Solver<'a> {
-    start: &'a [usize],
-    edges: &'a [RowEdge],
-    /// Number of mentees at which a mentor counts as full (`NONE` if it never can).
-    full_at: Vec<u32>,
+/// Incremental Hungarian state over the working edges (weights include the
+/// bonus). Mentees and mentors can be added at any time; a mentee takes part
+/// once it has entered.
+struct Solver {
+    /// Mentee `i`'s working edges are `edges[start[i]..start[i + 1]]`.
+    start: Vec<usize>,
+    edges: Vec<RowEdge>,
+    /// Places each mentor has left.
+    room: Vec<u32>,
     price: Vec<i64>,
+    /// Each mentor's seated mentees, in one run of memory per mentor.
+    seats: Vec<Vec<Seat>>,
     mentor_of: Vec<u32>,
     matched_w: Vec<i64>,
-    /// Mentor `j`'s seats are `seats[slot_start[j]..][..slot_len[j]]`.
-    slot_start: Vec<usize>,
-    slot_len: Vec<u32>,
-    seats: Vec<Seat>,
     /// Position of each matched mentee among its mentor's seats.
     slot_pos: Vec<u32>,
     dist: Vec<i64>,
@@ -365,62 +376,69 @@ struct Solver<'a> {
     heap: BinaryHeap<Reverse<(i64, u32)>>,
 }
 
-impl<'a> Solver<'a> {
-    fn new(start: &'a [usize], edges: &'a [RowEdge], capacities: &[u32], n: usize) -> Self {
-        let m = capacities.len();
-        let mut degree = vec![0u32; m];
-        for &RowEdge { mentor: j, .. } in edges {
-            degree[j as usize] += 1;
-        }
-        let mut full_at = vec![NONE; m];
-        let mut slot_start = vec![0usize; m + 1];
-        for j in 0..m {
-            // A mentor with more places than edges can never be full; only
-            // as many slots as edges are ever needed.
-            if capacities[j] <= degree[j] {
-                full_at[j] = capacities[j];
-            }
-            slot_start[j + 1] = slot_start[j] + capacities[j].min(degree[j]) as usize;
-        }
-        Solver {
+impl Solver {
+    /// A solver over `edges` in rows (`start` has one more entry than there
+    /// are mentees), no mentee entered yet.
+    fn new(start: Vec<usize>, edges: Vec<RowEdge>, capacities: &[u32]) -> Self {
+        let n = start.len() - 1;
+        let mut solver = Solver {
             start,
             edges,
-            full_at,
-            price: vec![0; m],
+            room: Vec::with_capacity(capacities.len()),
+            price: Vec::with_capacity(capacities.len()),
+            seats: Vec::with_capacity(capacities.len()),
             mentor_of: vec![NONE; n],
             matched_w: vec![0; n],
-            seats: vec![Seat { mentee: NONE, row_len: 0, row: 0, weight: 0, detour: UNKNOWN }; slot_start[m]],
-            slot_start,
-            slot_len: vec![0; m],
             slot_pos: vec![0; n],
-            dist: vec![INF; m],
-            pred: vec![NONE; m],
-            pred_w: vec![0; m],
-            done: vec![false; m],
+            dist: Vec::with_capacity(capacities.len()),
+            pred: Vec::with_capacity(capacities.len()),
+            pred_w: Vec::with_capacity(capacities.len()),
+            done: Vec::with_capacity(capacities.len()),
             touched: Vec::new(),
             scanned: Vec::new(),
             heap: BinaryHeap::new(),
+        };
+        for &capacity in capacities {
+            solver.add_mentor(capacity);
         }
+        solver
+    }
+
+    fn add_mentor(&mut self, capacity: u32) {
+        self.room.push(capacity);
+        self.price.push(0);
+        self.seats.push(Vec::new());
+        self.dist.push(INF);
+        self.pred.push(NONE);
+        self.pred_w.push(0);
+        self.done.push(false);
+    }
+
+    /// Appends a mentee with `row`, already in canonical order.
+    fn add_mentee(&mut self, row: &[RowEdge]) {
+        self.edges.extend_from_slice(row);
+        self.start.push(self.edges.len());
+        self.mentor_of.push(NONE);
+        self.matched_w.push(0);
+        self.slot_pos.push(0);
     }
 
     fn add_slot(&mut self, i: u32, j: u32, weight: i64) {
         let j = j as usize;
-        let pos = self.slot_len[j];
         let (row, end) = (self.start[i as usize], self.start[i as usize + 1]);
-        self.seats[self.slot_start[j] + pos as usize] =
-            Seat { mentee: i, row_len: (end - row) as u32, row, weight, detour: UNKNOWN };
-        self.slot_pos[i as usize] = pos;
-        self.slot_len[j] = pos + 1;
+        self.slot_pos[i as usize] = self.seats[j].len() as u32;
+        self.seats[j].push(Seat { mentee: i, row_len: (end - row) as u32, row, weight, detour: UNKNOWN });
+        self.room[j] -= 1;
     }
 
     fn remove_slot(&mut self, i: u32, j: u32) {
         let j = j as usize;
         let pos = self.slot_pos[i as usize] as usize;
-        let last = self.slot_len[j] as usize - 1;
-        let moved = self.seats[self.slot_start[j] + last];
-        self.seats[self.slot_start[j] + pos] = moved;
-        self.slot_pos[moved.mentee as usize] = pos as u32;
-        self.slot_len[j] = last as u32;
+        self.seats[j].swap_remove(pos);
+        if let Some(moved) = self.seats[j].get(pos) {
+            self.slot_pos[moved.mentee as usize] = pos as u32;
+        }
+        self.room[j] += 1;
     }
 
     /// Offers label `d` to mentor `j`, reached through mentee `via` on an
@@ -436,13 +454,43 @@ impl<'a> Solver<'a> {
             self.dist[ju] = d;
             self.pred[ju] = via;
             self.pred_w[ju] = w;
-            if self.slot_len[ju] < self.full_at[ju] {
+            if self.room[ju] > 0 {
                 *best = d;
                 *target = Target::Mentor(j);
             } else {
                 self.heap.push(Reverse((d, j)));
             }
         }
+    }
+
+    /// The assignment reached, with its certificate; `closed` are the edges
+    /// to mentors without places, which took no part.
+    fn into_assignment(self, bonus: i64, closed: impl Iterator<Item = Edge>) -> Assignment {
+        let n = self.mentor_of.len();
+        let mut mentor_of = Vec::with_capacity(n);
+        let mut mentee_value = Vec::with_capacity(n);
+        let mut matched = 0usize;
+        let mut total_score = 0i64;
+        for (&j, &w) in self.mentor_of.iter().zip(&self.matched_w) {
+            if j == NONE {
+                mentor_of.push(None);
+                mentee_value.push(0);
+            } else {
+                mentor_of.push(Some(j));
+                matched += 1;
+                total_score += w - bonus;
+                mentee_value.push(w - self.price[j as usize]);
+            }
+        }
+        let mut mentor_price = self.price;
+        // Any price covering their edges is valid for mentors without
+        // places, since a mentor of capacity 0 is always full.
+        for e in closed {
+            let need = e.score + bonus - mentee_value[e.mentee as usize];
+            let price = &mut mentor_price[e.mentor as usize];
+            *price = (*price).max(need);
+        }
+        Assignment { mentor_of, matched, total_score, certificate: Certificate { bonus, mentee_value, mentor_price } }
     }
 
     /// Adds mentee `i0` and restores optimality with one augmenting search.
@@ -480,21 +528,21 @@ impl<'a> Solver<'a> {
             self.done[ju] = true;
             self.scanned.push(j);
             let pj = self.price[ju];
-            let (s0, len) = (self.slot_start[ju], self.slot_len[ju] as usize);
+            let len = self.seats[ju].len();
             // First read the start of every row the scan below may read.
             // These reads do not depend on one another, so their cache misses
             // overlap instead of coming one seat at a time; the scan then finds
             // the rows in cache. A seated mentee's row holds at least the edge
             // to this mentor, so it is never empty.
             let mut warm = 0i64;
-            for seat in &self.seats[s0..s0 + len] {
+            for seat in &self.seats[ju] {
                 if d + seat.weight - pj + seat.detour < best {
                     warm ^= self.edges[seat.row].weight;
                 }
             }
             std::hint::black_box(warm);
-            for s in s0..s0 + len {
-                let seat = self.seats[s];
+            for s in 0..len {
+                let seat = self.seats[ju][s];
                 let i = seat.mentee;
                 let base = d + seat.weight - pj;
                 if base < best {
@@ -522,7 +570,7 @@ impl<'a> Solver<'a> {
                         self.relax(j2, d2, i, w, &mut best, &mut target);
                     }
                 }
-                self.seats[s].detour = detour;
+                self.seats[ju][s].detour = detour;
             }
         }
         // Dual update: settled mentors rise by their gap to the chosen option,
@@ -596,43 +644,167 @@ pub fn assign(problem: &AssignProblem, options: &AssignOptions) -> Result<Assign
     edges.truncate(kept);
     drop(row_start);
 
-    let mut solver = Solver::new(&start, &edges, caps, n);
     // Mentees with the most to gain enter first: a late entrant's search is
     // bounded by what it can gain, so the small gains come last and stay cheap.
     let mut order: Vec<(Reverse<i64>, u32)> = (0..n)
         .map(|i| (Reverse(edges[start[i]..start[i + 1]].iter().map(|e| e.weight).max().unwrap_or(0)), i as u32))
         .collect();
     order.sort_unstable();
+    let mut solver = Solver::new(start, edges, caps);
     for (_, i) in order {
         solver.enter(i);
     }
+    let closed = problem.edges.iter().filter(|e| caps[e.mentor as usize] == 0).copied();
+    Ok(solver.into_assignment(bonus, closed))
+}
 
-    let mut mentor_of = Vec::with_capacity(n);
-    let mut mentee_value = Vec::with_capacity(n);
-    let mut matched = 0usize;
-    let mut total_score = 0i64;
-    for (&j, &w) in solver.mentor_of.iter().zip(&solver.matched_w) {
-        if j == NONE {
-            mentor_of.push(None);
-            mentee_value.push(0);
-        } else {
-            mentor_of.push(Some(j));
-            matched += 1;
-            total_score += w - bonus;
-            mentee_value.push(w - solver.price[j as usize]);
+/// An exact assignment built one mentee at a time, for callers that produce
+/// mentees as a stream: each [`IncrementalAssign::enter`] places the new
+/// mentee and keeps the assignment of everyone entered so far optimal (in
+/// the sense of [`AssignOptions`]), with the method of [`assign`]. Mentors
+/// can be added whenever they are first needed.
+///
+/// The result is optimal whatever the order of entry; among several optimal
+/// assignments, the one returned depends on that order. With `max_matched`
+/// the bonus cannot wait for every score, so it is fixed at the start from
+/// bounds the caller gives: `2 × max_mentees × max_score + 1`, which is at
+/// least `U - L + 1`.
+///
+/// ```
+/// use passiton::assign::{AssignOptions, IncrementalAssign};
+///
+/// let mut solver = IncrementalAssign::new(AssignOptions { max_matched: true }, 2, 10)?;
+/// let busy = solver.add_mentor(1)?;
+/// let spare = solver.add_mentor(1)?;
+/// solver.enter(&[(busy, 10)])?;
+/// solver.enter(&[(busy, 9), (spare, 5)])?;
+/// let assignment = solver.finish();
+/// assert_eq!(assignment.mentor_of, vec![Some(busy), Some(spare)]);
+/// assert_eq!(assignment.total_score, 15);
+/// # Ok::<(), passiton::Error>(())
+/// ```
+pub struct IncrementalAssign {
+    solver: Solver,
+    max_matched: bool,
+    bonus: i64,
+    max_mentees: usize,
+    max_score: i64,
+    capacities: Vec<u32>,
+    /// Edges to mentors without places: never used, but the prices must
+    /// cover them.
+    closed: Vec<Edge>,
+    /// The last mentee with an edge to each mentor, to find duplicates.
+    seen_by: Vec<u32>,
+    /// One row being put in canonical order.
+    row: Vec<RowEdge>,
+}
+
+impl IncrementalAssign {
+    /// An empty assignment for at most `max_mentees` mentees whose scores
+    /// all lie in `-max_score..=max_score`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Solver`] when `max_score` is negative, `max_mentees` does not
+    /// fit 32-bit indices, or `max_mentees × max_score` exceeds
+    /// [`MAX_SCORE_MASS`].
+    pub fn new(options: AssignOptions, max_mentees: usize, max_score: i64) -> Result<IncrementalAssign> {
+        if max_score < 0 {
+            return Err(refuse(format!("incremental: max_score {max_score} is negative")));
         }
-    }
-    let mut mentor_price = solver.price;
-    // Mentors without places took no part; any price covering their edges
-    // is valid, since a mentor of capacity 0 is always full.
-    for e in &problem.edges {
-        let j = e.mentor as usize;
-        if caps[j] == 0 {
-            let need = e.score + bonus - mentee_value[e.mentee as usize];
-            mentor_price[j] = mentor_price[j].max(need);
+        if max_mentees > u32::MAX as usize {
+            return Err(refuse(format!("incremental: too many mentees ({max_mentees}) for 32-bit indices")));
         }
+        let mass = (max_mentees as u128) * (max_score as u128);
+        if mass > u128::from(MAX_SCORE_MASS) {
+            return Err(refuse("incremental: max_mentees × max_score exceeds 2^58"));
+        }
+        let bonus = if options.max_matched { 2 * mass as i64 + 1 } else { 0 };
+        Ok(IncrementalAssign {
+            solver: Solver::new(vec![0], Vec::new(), &[]),
+            max_matched: options.max_matched,
+            bonus,
+            max_mentees,
+            max_score,
+            capacities: Vec::new(),
+            closed: Vec::new(),
+            seen_by: Vec::new(),
+            row: Vec::new(),
+        })
     }
-    Ok(Assignment { mentor_of, matched, total_score, certificate: Certificate { bonus, mentee_value, mentor_price } })
+
+    /// Adds a mentor with `capacity` places and returns its index (0, 1, …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Solver`] when mentor indices no longer fit in 32 bits.
+    pub fn add_mentor(&mut self, capacity: u32) -> Result<u32> {
+        let j = self.capacities.len();
+        if j >= NONE as usize {
+            return Err(refuse("incremental: too many mentors for 32-bit indices"));
+        }
+        self.capacities.push(capacity);
+        self.seen_by.push(NONE);
+        self.solver.add_mentor(capacity);
+        Ok(j as u32)
+    }
+
+    /// Number of mentees entered so far.
+    pub fn mentees(&self) -> usize {
+        self.solver.mentor_of.len()
+    }
+
+    /// Enters a mentee with edges `(mentor, score)` in any order, places it
+    /// optimally, and returns its index (0, 1, … in order of entry).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Solver`] for more than `max_mentees` mentees, a mentor not
+    /// yet added, a duplicate mentor in `edges`, or a score outside
+    /// `-max_score..=max_score`. Nothing changes on error.
+    pub fn enter(&mut self, edges: &[(u32, i64)]) -> Result<u32> {
+        let i = self.mentees();
+        if i >= self.max_mentees {
+            return Err(refuse(format!("incremental: more than the {} mentees announced", self.max_mentees)));
+        }
+        for &(j, score) in edges {
+            if j as usize >= self.capacities.len() {
+                return Err(refuse(format!("incremental: mentee {i}: mentor {j} not added")));
+            }
+            if score.unsigned_abs() > self.max_score as u64 {
+                return Err(refuse(format!("incremental: mentee {i}: score {score} beyond ±{}", self.max_score)));
+            }
+        }
+        for (k, &(j, _)) in edges.iter().enumerate() {
+            if self.seen_by[j as usize] == i as u32 {
+                // Unmark, so that the next mentee entered as `i` starts clean.
+                for &(marked, _) in &edges[..k] {
+                    self.seen_by[marked as usize] = NONE;
+                }
+                return Err(refuse(format!("incremental: duplicate edge (mentee {i}, mentor {j})")));
+            }
+            self.seen_by[j as usize] = i as u32;
+        }
+        // The working row, as `assign` makes it: no mentors without places,
+        // no negative edges when only the score counts, the bonus added.
+        self.row.clear();
+        for &(mentor, score) in edges {
+            if self.capacities[mentor as usize] == 0 {
+                self.closed.push(Edge { mentee: i as u32, mentor, score });
+            } else if self.max_matched || score >= 0 {
+                self.row.push(RowEdge { weight: score + self.bonus, mentor });
+            }
+        }
+        self.row.sort_unstable_by(|a, b| ({ b.weight }, { a.mentor }).cmp(&({ a.weight }, { b.mentor })));
+        self.solver.add_mentee(&self.row);
+        self.solver.enter(i as u32);
+        Ok(i as u32)
+    }
+
+    /// The optimal assignment of every mentee entered, with its certificate.
+    pub fn finish(self) -> Assignment {
+        self.solver.into_assignment(self.bonus, self.closed.into_iter())
+    }
 }
 
 fn reject(problem: impl Into<String>) -> Result<()> {
@@ -971,6 +1143,98 @@ mod tests {
             }
             for o in [AssignOptions::default(), AssignOptions { max_matched: true }] {
                 prop_assert_eq!(assign(&p, &o).expect("valid"), assign(&q, &o).expect("valid"));
+            }
+        }
+    }
+
+    /// Enters `p`'s mentees in `order` (a permutation), adding each mentor
+    /// when first met; returns the assignment in `p`'s indices.
+    fn incremental(p: &AssignProblem, options: AssignOptions, order: &[usize]) -> Assignment {
+        let bound = p.edges.iter().map(|e| e.score.abs()).max().unwrap_or(0);
+        let mut solver = IncrementalAssign::new(options, p.n_mentees, bound).expect("valid bounds");
+        let mut dense = vec![NONE; p.capacities.len()];
+        let mut original = Vec::new();
+        for &i in order {
+            let mut row = Vec::new();
+            for e in p.edges.iter().filter(|e| e.mentee as usize == i) {
+                let j = e.mentor as usize;
+                if dense[j] == NONE {
+                    dense[j] = solver.add_mentor(p.capacities[j]).expect("room for mentors");
+                    original.push(e.mentor);
+                }
+                row.push((dense[j], e.score));
+            }
+            assert_eq!(solver.enter(&row).expect("valid row") as usize, solver.mentees() - 1);
+        }
+        let a = solver.finish();
+        // Back to the problem's indices, so that `verify` can check it.
+        let mut mentor_of = vec![None; p.n_mentees];
+        let mut mentee_value = vec![0; p.n_mentees];
+        for (k, &i) in order.iter().enumerate() {
+            mentor_of[i] = a.mentor_of[k].map(|j| original[j as usize]);
+            mentee_value[i] = a.certificate.mentee_value[k];
+        }
+        let mut mentor_price = vec![0; p.capacities.len()];
+        for (j, &d) in dense.iter().enumerate() {
+            if d != NONE {
+                mentor_price[j] = a.certificate.mentor_price[d as usize];
+            }
+        }
+        let certificate = Certificate { bonus: a.certificate.bonus, mentee_value, mentor_price };
+        Assignment { mentor_of, matched: a.matched, total_score: a.total_score, certificate }
+    }
+
+    fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut s = seed;
+        for k in (1..n).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(k, (s >> 33) as usize % (k + 1));
+        }
+        order
+    }
+
+    #[test]
+    fn incremental_refuses_bad_rows_and_changes_nothing() {
+        let mut solver = IncrementalAssign::new(AssignOptions { max_matched: true }, 2, 10).expect("valid");
+        assert!(IncrementalAssign::new(AssignOptions::default(), 2, -1).is_err());
+        assert!(IncrementalAssign::new(AssignOptions::default(), 1 << 20, 1 << 40).is_err());
+        let a = solver.add_mentor(1).expect("mentor");
+        assert!(solver.enter(&[(a, 3), (1, 2)]).is_err(), "mentor not added");
+        assert!(solver.enter(&[(a, 11)]).is_err(), "score beyond the bound");
+        assert!(solver.enter(&[(a, 3), (a, 2)]).is_err(), "duplicate mentor");
+        assert_eq!(solver.mentees(), 0);
+        assert_eq!(solver.enter(&[(a, 3)]).expect("valid"), 0);
+        assert_eq!(solver.enter(&[(a, 4)]).expect("valid"), 1);
+        assert!(solver.enter(&[(a, 1)]).is_err(), "more mentees than announced");
+        let done = solver.finish();
+        assert_eq!((done.mentor_of, done.matched, done.total_score), (vec![None, Some(a)], 1, 4));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #[test]
+        fn incremental_is_optimal_in_any_order(p in small_problem(), seed in any::<u64>()) {
+            let (best_total, best_lex) = brute(&p);
+            let order = shuffled(p.n_mentees, seed);
+            for o in [AssignOptions::default(), AssignOptions { max_matched: true }] {
+                let a = incremental(&p, o, &order);
+                prop_assert!(verify(&p, &o, &a).is_ok(), "{:?}", verify(&p, &o, &a));
+                if o.max_matched {
+                    prop_assert_eq!((a.matched, a.total_score), best_lex);
+                } else {
+                    prop_assert_eq!(a.total_score, best_total);
+                }
+            }
+        }
+
+        #[test]
+        fn incremental_certificate_holds_on_medium_instances(p in medium_problem(), seed in any::<u64>()) {
+            let order = shuffled(p.n_mentees, seed);
+            for o in [AssignOptions::default(), AssignOptions { max_matched: true }] {
+                let a = incremental(&p, o, &order);
+                prop_assert!(verify(&p, &o, &a).is_ok(), "{:?}", verify(&p, &o, &a));
+                prop_assert_eq!(a.total_score, assign(&p, &o).expect("valid").total_score);
             }
         }
     }
