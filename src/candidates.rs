@@ -370,6 +370,11 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
     Candidates::from_lists(jobseekers, lists, |j| no_candidate_reason(data, &exclusions, j))
 }
 
+/// Jobseekers searched together before their lists are handed on: large
+/// enough that both threads stay busy, small enough that lists reach a
+/// consumer of [`candidates_streamed`] while the search goes on.
+const SEARCH_STRETCH: usize = 4096;
+
 /// Every jobseeker's top `k` feasible helpers, exactly as
 /// [`candidates_brute_force`] finds them, without scoring most pairs.
 ///
@@ -387,6 +392,19 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
 /// # Ok::<(), passiton::Error>(())
 /// ```
 pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candidates {
+    candidates_streamed(ctx, options, |_, _| {})
+}
+
+/// [`candidates`], also handing each jobseeker's list to `each` (with the
+/// jobseeker's index in [`Candidates::jobseekers`]) soon after it is found.
+/// The search runs in stretches of [`search_order`]; `each` meets a
+/// stretch's jobseekers one at a time, in that order, on one of rayon's
+/// threads while the others search the next stretch, whatever the number of
+/// threads.
+pub fn candidates_streamed<F>(ctx: &ScoreContext<'_>, options: &CandidateOptions, mut each: F) -> Candidates
+where
+    F: FnMut(usize, &[CandidateEdge]) + Send,
+{
     let data = ctx.data;
     let online = HelperIndex::build_online(ctx);
     let local = HelperIndex::build(ctx);
@@ -398,21 +416,43 @@ pub fn candidates(ctx: &ScoreContext<'_>, options: &CandidateOptions) -> Candida
     let exclusions = Exclusions::of(data);
     let rank = &ctx.id_rank;
     let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
-    // Searching neighbours one after another keeps the same tree nodes in
-    // cache; the results go back to dataset order afterwards, so the order
-    // of work never shows in the output.
+    let order = search_order(data, &jobseekers);
+    let n = jobseekers.len();
+    // The search runs a stretch of the order at a time. While rayon's
+    // threads search one stretch, one of them first hands the lists of the
+    // stretch before to `each`, in order, and files them in dataset order;
+    // no thread waits on another beyond the end of a stretch.
+    let search = |stretch: &[usize]| -> Vec<(Vec<CandidateEdge>, u64)> {
+        stretch.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect()
+    };
+    let mut lists: Vec<(Vec<CandidateEdge>, u64)> = vec![(Vec::new(), 0); n];
+    let mut file = |stretch: &[usize], found: Vec<(Vec<CandidateEdge>, u64)>| {
+        for (&i, (list, scored)) in stretch.iter().zip(found) {
+            each(i, &list);
+            lists[i] = (list, scored);
+        }
+    };
+    let mut stretches = order.chunks(SEARCH_STRETCH);
+    let mut pending = stretches.next().map(|stretch| (stretch, search(stretch)));
+    while let Some((done, found)) = pending.take() {
+        let next = stretches.next();
+        let (ahead, ()) = rayon::join(|| next.map(|stretch| (stretch, search(stretch))), || file(done, found));
+        pending = ahead;
+    }
+    Candidates::from_lists(jobseekers, lists, |j| index.local.no_candidate_reason(data, &exclusions, j))
+}
+
+/// The order in which [`candidates`] searches for `jobseekers` (indices into
+/// the slice): by area, then by latitude in bands of a hundredth of a degree,
+/// then by index. Searching neighbours one after another keeps the same tree
+/// nodes in cache; results still come back in dataset order.
+pub fn search_order(data: &Dataset, jobseekers: &[PersonIdx]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..jobseekers.len()).collect();
     order.sort_by_key(|&i| {
         let p = data.person(jobseekers[i]);
         (p.area, (p.lat * 100.0) as i32, i)
     });
-    let found: Vec<(Vec<CandidateEdge>, u64)> =
-        order.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect();
-    let mut lists: Vec<(Vec<CandidateEdge>, u64)> = vec![(Vec::new(), 0); jobseekers.len()];
-    for (i, result) in order.into_iter().zip(found) {
-        lists[i] = result;
-    }
-    Candidates::from_lists(jobseekers, lists, |j| index.local.no_candidate_reason(data, &exclusions, j))
+    order
 }
 
 /// Why a jobseeker has no feasible helper at all, in plain words; `None`

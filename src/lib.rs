@@ -52,7 +52,8 @@ pub mod stable;
 pub mod taxonomy;
 
 pub use candidates::{
-    CandidateEdge, CandidateOptions, Candidates, Rule, candidates, candidates_brute_force, check_pair,
+    CandidateEdge, CandidateOptions, Candidates, Rule, candidates, candidates_brute_force, candidates_streamed,
+    check_pair, search_order,
 };
 pub use error::{Error, Problem, Problems, Result};
 pub use generate::{GenerateConfig, GenerateSummary, generate};
@@ -63,6 +64,6 @@ pub use io::{load_dataset, read_dataset};
 pub use model::*;
 pub use report::Report;
 pub use score::{Components, ScoreContext, Scored, Weights};
-pub use shortlist::{Shortlist, ShortlistOptions, Shortlists, shortlists};
+pub use shortlist::{Shortlist, ShortlistOptions, Shortlists, search_and_shortlist, shortlists};
 pub use snapshot::{read_snapshot, write_snapshot};
 pub use taxonomy::{SicIdx, SicLevel, SicNode, Taxonomy};

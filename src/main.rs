@@ -294,13 +294,23 @@ impl Scoring {
         &self,
         work: impl FnOnce(&passiton::ScoreContext<'_>, &passiton::Candidates) -> Result<T>,
     ) -> Result<T> {
+        self.with_scores(|ctx| {
+            let found =
+                with_spinner("finding candidates", || Ok(passiton::candidates(ctx, &self.candidate_options())))?;
+            work(ctx, &found)
+        })
+    }
+
+    /// Loads the data and scores it, then hands the scoring to `work`.
+    fn with_scores<T>(&self, work: impl FnOnce(&passiton::ScoreContext<'_>) -> Result<T>) -> Result<T> {
         let weights = self.weights()?;
         let data = load(&self.data)?;
         let ctx = passiton::ScoreContext::new(&data, weights)?;
-        let found = with_spinner("finding candidates", || {
-            Ok(passiton::candidates(&ctx, &passiton::CandidateOptions { k: self.candidates }))
-        })?;
-        work(&ctx, &found)
+        work(&ctx)
+    }
+
+    fn candidate_options(&self) -> passiton::CandidateOptions {
+        passiton::CandidateOptions { k: self.candidates }
     }
 
     fn weights(&self) -> Result<passiton::Weights> {
@@ -413,9 +423,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             })
         }
-        Command::Shortlist { scoring, k, exposure, relevance, out } => scoring.with_candidates(|ctx, found| {
+        Command::Shortlist { scoring, k, exposure, relevance, out } => scoring.with_scores(|ctx| {
             let options = passiton::ShortlistOptions { k, exposure, relevance };
-            let lists = with_spinner("building shortlists", || passiton::shortlists(ctx, found, &options))?;
+            // First options are chosen while the search runs.
+            let (_, lists) = with_spinner("finding candidates and building shortlists", || {
+                passiton::search_and_shortlist(ctx, &scoring.candidate_options(), &options)
+            })?;
             write_output(out.as_deref(), |w| passiton::io::write::write_shortlists(ctx, &lists, w))?;
             Ok(ExitCode::SUCCESS)
         }),

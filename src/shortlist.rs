@@ -10,9 +10,12 @@
 //!    option is chosen together, by an exact assignment over the candidate
 //!    edges with the exposure caps as capacities: first the largest number
 //!    of jobseekers who get an option at all, then the largest total score
-//!    among those ([`crate::assign`] with `max_matched`). Greedy first
-//!    options would let early jobseekers use up the only helper a later one
-//!    could reach.
+//!    among those ([`crate::assign::IncrementalAssign`] with `max_matched`).
+//!    Greedy first options would let early jobseekers use up the only helper
+//!    a later one could reach. Jobseekers enter the assignment in the order
+//!    the candidate search takes them ([`crate::candidates::search_order`]),
+//!    so [`search_and_shortlist`] can solve it while the search runs, and
+//!    gives the same lists as [`shortlists`] after the search.
 //! 3. **Further options: good and varied.** Rounds 2 to k add one option per
 //!    jobseeker by maximal marginal relevance: the candidate maximising
 //!    `λ × score − (1 − λ) × similarity to options already listed`, where
@@ -28,8 +31,8 @@
 
 use rayon::prelude::*;
 
-use crate::assign::{AssignOptions, AssignProblem, Edge, assign};
-use crate::candidates::Candidates;
+use crate::assign::{AssignOptions, IncrementalAssign};
+use crate::candidates::{CandidateEdge, CandidateOptions, Candidates, candidates_streamed, search_order};
 use crate::error::Result;
 use crate::model::{Dataset, PersonIdx};
 use crate::score::ScoreContext;
@@ -97,23 +100,74 @@ pub fn exposure_cap(capacity: u32, exposure: f64) -> u32 {
 /// `options` out of range (`exposure` negative or not finite, `relevance`
 /// outside [0, 1]), or the assignment refusing its input.
 pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &ShortlistOptions) -> Result<Shortlists> {
+    let caps = exposure_caps(ctx, options)?;
+    let mut first = FirstRound::new(&caps, found.jobseekers.len())?;
+    if options.k > 0 {
+        for i in search_order(ctx.data, &found.jobseekers) {
+            first.offer(i, found.of(i))?;
+        }
+    }
+    later_rounds(ctx, found, options, caps, first)
+}
+
+/// Searches every jobseeker's candidates and builds their shortlists, as
+/// [`crate::candidates()`] then [`shortlists`] would, with the same result.
+/// The first round's assignment takes each stretch of jobseekers in while
+/// the next stretch is searched ([`candidates_streamed`]), so that it runs
+/// alongside the search rather than after it.
+///
+/// # Errors
+///
+/// As [`shortlists`].
+pub fn search_and_shortlist(
+    ctx: &ScoreContext<'_>,
+    candidate_options: &CandidateOptions,
+    options: &ShortlistOptions,
+) -> Result<(Candidates, Shortlists)> {
+    let caps = exposure_caps(ctx, options)?;
+    let n = ctx.data.people_with_role(crate::model::Role::Jobseeker).count();
+    let mut first = FirstRound::new(&caps, n)?;
+    let mut refused = None;
+    let found = candidates_streamed(ctx, candidate_options, |i, list| {
+        if options.k > 0 && refused.is_none() {
+            refused = first.offer(i, list).err();
+        }
+    });
+    if let Some(error) = refused {
+        return Err(error);
+    }
+    let lists = later_rounds(ctx, &found, options, caps, first)?;
+    Ok((found, lists))
+}
+
+/// Each person's exposure cap (0 for jobseekers), once `options` are checked.
+fn exposure_caps(ctx: &ScoreContext<'_>, options: &ShortlistOptions) -> Result<Vec<u32>> {
     if !(options.exposure.is_finite() && options.exposure >= 0.0) {
         return Err(crate::Error::Argument("exposure must be a non-negative number".into()));
     }
     if !(0.0..=1.0).contains(&options.relevance) {
         return Err(crate::Error::Argument("relevance must lie between 0 and 1".into()));
     }
-    let data = ctx.data;
-    let caps: Vec<u32> = data
+    Ok(ctx
+        .data
         .people
         .iter()
         .map(|p| if p.role.is_helper() { exposure_cap(p.capacity, options.exposure) } else { 0 })
-        .collect();
+        .collect())
+}
+
+/// Rounds 2 to k after the first round, and the lists with their reasons.
+fn later_rounds(
+    ctx: &ScoreContext<'_>,
+    found: &Candidates,
+    options: &ShortlistOptions,
+    caps: Vec<u32>,
+    first: FirstRound,
+) -> Result<Shortlists> {
+    let data = ctx.data;
     let mut shown = vec![0u32; data.people.len()];
     let mut chosen: Vec<Vec<(PersonIdx, f64)>> = vec![Vec::new(); found.jobseekers.len()];
-    if options.k > 0 {
-        first_options(found, &caps, &mut shown, &mut chosen)?;
-    }
+    first.finish(found, &mut shown, &mut chosen);
     // Later rounds: fewer candidates first, then id.
     let mut turn: Vec<usize> = (0..found.jobseekers.len()).collect();
     turn.sort_by_key(|&i| (found.of(i).len(), ctx.id_rank[found.jobseekers[i].0 as usize]));
@@ -196,43 +250,70 @@ fn next_option(
     best.map(|(_, _, h, score)| (h, score))
 }
 
-/// Round one: the most jobseekers with an option, then the best total score.
-fn first_options(
-    found: &Candidates,
-    caps: &[u32],
-    shown: &mut [u32],
-    chosen: &mut [Vec<(PersonIdx, f64)>],
-) -> Result<()> {
-    // Dense helper indices in first-appearance order over sorted candidate
-    // lists: deterministic, and only helpers that appear take part.
-    let mut helper_slot = vec![u32::MAX; caps.len()];
-    let mut helpers: Vec<PersonIdx> = Vec::new();
-    let mut edges = Vec::with_capacity(found.edges.len());
-    for i in 0..found.jobseekers.len() {
-        for edge in found.of(i) {
-            let slot = &mut helper_slot[edge.helper.0 as usize];
-            if *slot == u32::MAX {
-                *slot = helpers.len() as u32;
-                helpers.push(edge.helper);
+/// Round one: the most jobseekers with an option, then the best total
+/// score, by an exact assignment that takes jobseekers in one at a time in
+/// [`search_order`], whether they come from a finished search or one still
+/// running, so that both give the same result.
+struct FirstRound {
+    solver: IncrementalAssign,
+    /// Each person's exposure cap (0 for jobseekers).
+    caps: Vec<u32>,
+    /// Each helper's mentor index in the assignment, `u32::MAX` until they
+    /// first appear: deterministic, and only helpers that appear take part.
+    helper_slot: Vec<u32>,
+    helpers: Vec<PersonIdx>,
+    /// The jobseeker (index in [`Candidates::jobseekers`]) of each mentee,
+    /// in order of entry.
+    entered: Vec<u32>,
+    row: Vec<(u32, i64)>,
+}
+
+impl FirstRound {
+    fn new(caps: &[u32], jobseekers: usize) -> Result<FirstRound> {
+        let options = AssignOptions { max_matched: true };
+        Ok(FirstRound {
+            solver: IncrementalAssign::new(options, jobseekers, SCORE_SCALE as i64)?,
+            caps: caps.to_vec(),
+            helper_slot: vec![u32::MAX; caps.len()],
+            helpers: Vec::new(),
+            entered: Vec::with_capacity(jobseekers),
+            row: Vec::new(),
+        })
+    }
+
+    /// Takes in the `i`-th jobseeker with their candidates.
+    fn offer(&mut self, i: usize, list: &[CandidateEdge]) -> Result<()> {
+        self.row.clear();
+        for edge in list {
+            let h = edge.helper.0 as usize;
+            if self.helper_slot[h] == u32::MAX {
+                self.helper_slot[h] = self.solver.add_mentor(self.caps[h])?;
+                self.helpers.push(edge.helper);
             }
-            edges.push(Edge { mentee: i as u32, mentor: *slot, score: (edge.score * SCORE_SCALE).round() as i64 });
+            self.row.push((self.helper_slot[h], scaled(edge.score)));
+        }
+        self.solver.enter(&self.row)?;
+        self.entered.push(i as u32);
+        Ok(())
+    }
+
+    /// Lists each matched jobseeker's first option and counts it as shown.
+    fn finish(self, found: &Candidates, shown: &mut [u32], chosen: &mut [Vec<(PersonIdx, f64)>]) {
+        let solution = self.solver.finish();
+        for (&i, slot) in self.entered.iter().zip(&solution.mentor_of) {
+            if let Some(slot) = *slot {
+                let (i, h) = (i as usize, self.helpers[slot as usize]);
+                let score = found.of(i).iter().find(|e| e.helper == h).map_or(0.0, |e| e.score);
+                shown[h.0 as usize] += 1;
+                chosen[i].push((h, score));
+            }
         }
     }
-    let problem = AssignProblem {
-        n_mentees: found.jobseekers.len(),
-        capacities: helpers.iter().map(|h| caps[h.0 as usize]).collect(),
-        edges,
-    };
-    let solution = assign(&problem, &AssignOptions { max_matched: true })?;
-    for (i, slot) in solution.mentor_of.iter().enumerate() {
-        if let Some(slot) = *slot {
-            let h = helpers[slot as usize];
-            let score = found.of(i).iter().find(|e| e.helper == h).map_or(0.0, |e| e.score);
-            shown[h.0 as usize] += 1;
-            chosen[i].push((h, score));
-        }
-    }
-    Ok(())
+}
+
+/// A score in [0, 1] as the assignment's integer.
+fn scaled(score: f64) -> i64 {
+    (score.clamp(0.0, 1.0) * SCORE_SCALE).round() as i64
 }
 
 /// How alike two helpers are as options, in [0, 1]: the share of {same

@@ -40,10 +40,11 @@ fn batch_snapshot_writes_shortlists() {
 #[test]
 fn candidate_search_agrees_with_brute_force() {
     let out = example("candidate_search")
-        .args([fixtures().join("sample").as_os_str(), "--brute-force".as_ref()])
+        .args([fixtures().join("sample").as_os_str(), "--apart".as_ref(), "--brute-force".as_ref()])
         .output()
         .expect("example runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("same candidates: yes"), "{text}");
+    assert!(text.contains("same lists: yes"), "{text}");
 }

@@ -1,10 +1,14 @@
 //! Shortlists: options come from the candidates, respect exposure caps, are
-//! distinct and ordered, and everyone without options has a reason.
+//! distinct and ordered, and everyone without options has a reason; built
+//! during the search or after it, on any number of threads, they are the
+//! same.
 
 mod common;
 
 use common::population;
-use passiton::{CandidateOptions, ScoreContext, ShortlistOptions, Weights, candidates, shortlists};
+use passiton::{
+    CandidateOptions, ScoreContext, ShortlistOptions, Weights, candidates, search_and_shortlist, shortlists,
+};
 use proptest::prelude::*;
 
 proptest! {
@@ -51,5 +55,54 @@ proptest! {
         for (i, list) in lists.lists.iter().enumerate() {
             prop_assert_eq!(list.options.is_empty(), found.of(i).is_empty());
         }
+    }
+
+    /// The first round chosen while the search runs gives what the search
+    /// then the shortlists give.
+    #[test]
+    fn shortlists_during_the_search_equal_shortlists_after_it(data in population(), k in 0usize..4) {
+        let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
+        let candidate_options = CandidateOptions { k: 8 };
+        let options = ShortlistOptions { k, ..ShortlistOptions::default() };
+        let found = candidates(&ctx, &candidate_options);
+        let after = shortlists(&ctx, &found, &options).unwrap();
+        let (streamed, during) = search_and_shortlist(&ctx, &candidate_options, &options).unwrap();
+        prop_assert_eq!(&streamed.edges, &found.edges);
+        prop_assert_eq!(&streamed.offsets, &found.offsets);
+        prop_assert_eq!(during, after);
+    }
+}
+
+/// On a population searched in several stretches, shortlists are the same
+/// during the search or after it, on one thread or two.
+#[test]
+fn shortlists_are_the_same_however_they_are_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = passiton::GenerateConfig {
+        jobseekers: 10_000,
+        mentors: 1_300,
+        coaches: 150,
+        employers: 270,
+        seed: 11,
+        region: None,
+    };
+    passiton::generate(&config, &dir.path().join("data"), false).unwrap();
+    let data = passiton::read_dataset(&dir.path().join("data")).unwrap();
+    let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
+    let (candidate_options, options) = (CandidateOptions::default(), ShortlistOptions::default());
+    let run = |threads: usize, during: bool| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            if during {
+                search_and_shortlist(&ctx, &candidate_options, &options).unwrap().1
+            } else {
+                shortlists(&ctx, &candidates(&ctx, &candidate_options), &options).unwrap()
+            }
+        })
+    };
+    let reference = run(1, false);
+    assert!(reference.lists.iter().filter(|l| !l.options.is_empty()).count() > 9_000);
+    for (threads, during) in [(1, true), (2, true), (2, false)] {
+        assert!(run(threads, during) == reference, "{threads} threads, during the search: {during}");
     }
 }
