@@ -245,6 +245,11 @@ fn refuse(problem: impl Into<String>) -> Error {
     Error::solver("assign", problem)
 }
 
+/// The order of edges within a row: best weight first, ties by mentor.
+fn canonical_order(a: &RowEdge, b: &RowEdge) -> std::cmp::Ordering {
+    ({ b.weight }, { a.mentor }).cmp(&({ a.weight }, { b.mentor }))
+}
+
 /// Validates `problem` and puts its edges in canonical order.
 fn canonical(problem: &AssignProblem) -> Result<Rows> {
     let n = problem.n_mentees;
@@ -275,7 +280,6 @@ fn canonical(problem: &AssignProblem) -> Result<Rows> {
     let mut mass: u64 = 0;
     // The last mentee seen with an edge to each mentor, to find duplicates.
     let mut seen_by = vec![u32::MAX; m];
-    let canonical_order = |a: &RowEdge, b: &RowEdge| ({ b.weight }, { a.mentor }).cmp(&({ a.weight }, { b.mentor }));
     for i in 0..n {
         let row = &mut entries[start[i]..start[i + 1]];
         if row.len() <= 64 {
@@ -795,7 +799,7 @@ impl IncrementalAssign {
                 self.row.push(RowEdge { weight: score + self.bonus, mentor });
             }
         }
-        self.row.sort_unstable_by(|a, b| ({ b.weight }, { a.mentor }).cmp(&({ a.weight }, { b.mentor })));
+        self.row.sort_unstable_by(canonical_order);
         self.solver.add_mentee(&self.row);
         self.solver.enter(i as u32);
         Ok(i as u32)

@@ -107,7 +107,8 @@ pub fn shortlists(ctx: &ScoreContext<'_>, found: &Candidates, options: &Shortlis
             first.offer(i, found.of(i))?;
         }
     }
-    later_rounds(ctx, found, options, caps, first)
+    let (shown, chosen) = first.finish(found);
+    later_rounds(ctx, found, options, caps, shown, chosen)
 }
 
 /// Searches every jobseeker's candidates and builds their shortlists, as
@@ -136,7 +137,8 @@ pub fn search_and_shortlist(
     if let Some(error) = refused {
         return Err(error);
     }
-    let lists = later_rounds(ctx, &found, options, caps, first)?;
+    let (shown, chosen) = first.finish(&found);
+    let lists = later_rounds(ctx, &found, options, caps, shown, chosen)?;
     Ok((found, lists))
 }
 
@@ -156,18 +158,16 @@ fn exposure_caps(ctx: &ScoreContext<'_>, options: &ShortlistOptions) -> Result<V
         .collect())
 }
 
-/// Rounds 2 to k after the first round, and the lists with their reasons.
+/// Rounds 2 to k after the first round's options (`chosen`, with `shown`
+/// counting each person's appearances), and the lists with their reasons.
 fn later_rounds(
     ctx: &ScoreContext<'_>,
     found: &Candidates,
     options: &ShortlistOptions,
     caps: Vec<u32>,
-    first: FirstRound,
+    mut shown: Vec<u32>,
+    mut chosen: Vec<Vec<(PersonIdx, f64)>>,
 ) -> Result<Shortlists> {
-    let data = ctx.data;
-    let mut shown = vec![0u32; data.people.len()];
-    let mut chosen: Vec<Vec<(PersonIdx, f64)>> = vec![Vec::new(); found.jobseekers.len()];
-    first.finish(found, &mut shown, &mut chosen);
     // Later rounds: fewer candidates first, then id.
     let mut turn: Vec<usize> = (0..found.jobseekers.len()).collect();
     turn.sort_by_key(|&i| (found.of(i).len(), ctx.id_rank[found.jobseekers[i].0 as usize]));
@@ -254,10 +254,10 @@ fn next_option(
 /// score, by an exact assignment that takes jobseekers in one at a time in
 /// [`search_order`], whether they come from a finished search or one still
 /// running, so that both give the same result.
-struct FirstRound {
+struct FirstRound<'c> {
     solver: IncrementalAssign,
     /// Each person's exposure cap (0 for jobseekers).
-    caps: Vec<u32>,
+    caps: &'c [u32],
     /// Each helper's mentor index in the assignment, `u32::MAX` until they
     /// first appear: deterministic, and only helpers that appear take part.
     helper_slot: Vec<u32>,
@@ -268,12 +268,12 @@ struct FirstRound {
     row: Vec<(u32, i64)>,
 }
 
-impl FirstRound {
-    fn new(caps: &[u32], jobseekers: usize) -> Result<FirstRound> {
+impl<'c> FirstRound<'c> {
+    fn new(caps: &'c [u32], jobseekers: usize) -> Result<FirstRound<'c>> {
         let options = AssignOptions { max_matched: true };
         Ok(FirstRound {
             solver: IncrementalAssign::new(options, jobseekers, SCORE_SCALE as i64)?,
-            caps: caps.to_vec(),
+            caps,
             helper_slot: vec![u32::MAX; caps.len()],
             helpers: Vec::new(),
             entered: Vec::with_capacity(jobseekers),
@@ -297,8 +297,11 @@ impl FirstRound {
         Ok(())
     }
 
-    /// Lists each matched jobseeker's first option and counts it as shown.
-    fn finish(self, found: &Candidates, shown: &mut [u32], chosen: &mut [Vec<(PersonIdx, f64)>]) {
+    /// Each jobseeker's first option, if matched, and how many lists each
+    /// person is shown on so far.
+    fn finish(self, found: &Candidates) -> (Vec<u32>, Vec<Vec<(PersonIdx, f64)>>) {
+        let mut shown = vec![0u32; self.caps.len()];
+        let mut chosen: Vec<Vec<(PersonIdx, f64)>> = vec![Vec::new(); found.jobseekers.len()];
         let solution = self.solver.finish();
         for (&i, slot) in self.entered.iter().zip(&solution.mentor_of) {
             if let Some(slot) = *slot {
@@ -308,6 +311,7 @@ impl FirstRound {
                 chosen[i].push((h, score));
             }
         }
+        (shown, chosen)
     }
 }
 

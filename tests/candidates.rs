@@ -74,17 +74,14 @@ fn unconsented_experience_never_changes_a_score() {
 fn indexed_search_equals_brute_force_on_a_generated_population() {
     // Deep trees: hundreds of helpers, online pairs across the country, and
     // k large enough that leaves are bounded against a low k-th score.
-    let dir = tempfile::tempdir().unwrap();
-    let config = passiton::GenerateConfig {
+    let data = common::generated(&passiton::GenerateConfig {
         jobseekers: 2_000,
         mentors: 500,
         coaches: 60,
         employers: 100,
         seed: 7,
         region: None,
-    };
-    passiton::generate(&config, &dir.path().join("data"), false).unwrap();
-    let data = passiton::read_dataset(&dir.path().join("data")).unwrap();
+    });
     let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
     for k in [3, 50] {
         let options = CandidateOptions { k };

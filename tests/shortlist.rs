@@ -77,17 +77,14 @@ proptest! {
 /// during the search or after it, on one thread or two.
 #[test]
 fn shortlists_are_the_same_however_they_are_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = passiton::GenerateConfig {
+    let data = common::generated(&passiton::GenerateConfig {
         jobseekers: 10_000,
         mentors: 1_300,
         coaches: 150,
         employers: 270,
         seed: 11,
         region: None,
-    };
-    passiton::generate(&config, &dir.path().join("data"), false).unwrap();
-    let data = passiton::read_dataset(&dir.path().join("data")).unwrap();
+    });
     let ctx = ScoreContext::new(&data, Weights::default()).unwrap();
     let (candidate_options, options) = (CandidateOptions::default(), ShortlistOptions::default());
     let run = |threads: usize, during: bool| {

@@ -160,3 +160,10 @@ pub fn population_up_to(max_people: usize) -> impl Strategy<Value = Dataset> {
     )
         .prop_map(|(specs, ties, excluded, vacancies)| build(&specs, &ties, &excluded, vacancies))
 }
+
+/// The population [`passiton::generate`] writes for `config`, read back.
+pub fn generated(config: &passiton::GenerateConfig) -> Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    passiton::generate(config, &dir.path().join("data"), false).unwrap();
+    passiton::read_dataset(&dir.path().join("data")).unwrap()
+}
