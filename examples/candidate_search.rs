@@ -74,7 +74,7 @@ fn main() -> Result<(), passiton::Error> {
         let start = Instant::now();
         let every = passiton::candidates_brute_force(&ctx, &options);
         let brute = start.elapsed().as_secs_f64();
-        let same = every.offsets == found.offsets && every.edges == found.edges;
+        let same = every.lists().eq(found.lists());
         println!(
             "indexed search {indexed:.2} s, {} pairs scored; brute force {brute:.2} s ({:.1}x), {} pairs scored; \
              same candidates: {}",

@@ -57,6 +57,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 
 use rayon::prelude::*;
 
@@ -233,14 +234,21 @@ pub struct CandidateEdge {
 }
 
 /// Every jobseeker's best feasible helpers, as a sparse edge list.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Each jobseeker's candidates are one contiguous run of [`Candidates::edges`],
+/// found through [`Candidates::of`]. The runs lie in the order the search
+/// filed them ([`search_order`] for [`candidates`]), not necessarily in
+/// dataset order: filing each list as it comes saves copying every edge
+/// once more at the end. Two values are equal when they hold the same
+/// lists, whatever the layout.
+#[derive(Clone, Debug)]
 pub struct Candidates {
     /// Jobseekers in dataset order.
     pub jobseekers: Vec<PersonIdx>,
-    /// `edges[offsets[i]..offsets[i + 1]]` are jobseeker `i`'s candidates,
-    /// best first (score descending, then helper id ascending).
-    pub offsets: Vec<usize>,
-    /// All candidate edges, grouped by jobseeker.
+    /// `edges[ranges[i].clone()]` are jobseeker `i`'s candidates, best first
+    /// (score descending, then helper id ascending).
+    pub ranges: Vec<Range<usize>>,
+    /// All candidate edges, one run per jobseeker.
     pub edges: Vec<CandidateEdge>,
     /// How many pairs were scored to find them (for reporting pruning).
     pub pairs_scored: u64,
@@ -252,33 +260,63 @@ pub struct Candidates {
 impl Candidates {
     /// The candidates of the `i`-th jobseeker (in [`Candidates::jobseekers`] order).
     pub fn of(&self, i: usize) -> &[CandidateEdge] {
-        &self.edges[self.offsets[i]..self.offsets[i + 1]]
+        &self.edges[self.ranges[i].clone()]
+    }
+
+    /// Every jobseeker's candidates, in [`Candidates::jobseekers`] order.
+    pub fn lists(&self) -> impl ExactSizeIterator<Item = &[CandidateEdge]> + '_ {
+        self.ranges.iter().map(|range| &self.edges[range.clone()])
     }
 
     /// Why the `i`-th jobseeker has no candidate, when they have none.
     pub fn reason(&self, i: usize) -> Option<&str> {
         self.no_candidate[i].as_deref()
     }
+}
 
-    fn from_lists(
+impl PartialEq for Candidates {
+    fn eq(&self, other: &Candidates) -> bool {
+        self.jobseekers == other.jobseekers
+            && self.pairs_scored == other.pairs_scored
+            && self.no_candidate == other.no_candidate
+            && self.lists().eq(other.lists())
+    }
+}
+
+/// Candidate lists filed one jobseeker at a time, in any order, into one
+/// edge list.
+struct Filing {
+    ranges: Vec<Range<usize>>,
+    edges: Vec<CandidateEdge>,
+    pairs_scored: u64,
+}
+
+impl Filing {
+    fn new(jobseekers: usize) -> Filing {
+        Filing { ranges: vec![0..0; jobseekers], edges: Vec::new(), pairs_scored: 0 }
+    }
+
+    /// Files the `i`-th jobseeker's `list`, found by scoring `scored` pairs.
+    fn file(&mut self, i: usize, list: &[CandidateEdge], scored: u64) {
+        let start = self.edges.len();
+        self.edges.extend_from_slice(list);
+        self.ranges[i] = start..self.edges.len();
+        self.pairs_scored += scored;
+    }
+
+    /// The candidates, with a reason from `why_none` for each jobseeker who
+    /// has none.
+    fn finish(
+        mut self,
         jobseekers: Vec<PersonIdx>,
-        lists: Vec<(Vec<CandidateEdge>, u64)>,
         why_none: impl Fn(PersonIdx) -> Option<String> + Sync,
     ) -> Candidates {
         // Each reason may cost a pass over the helpers: in parallel, for the few who need one.
         let no_candidate =
-            jobseekers.par_iter().zip(&lists).map(|(&j, (list, _))| list.is_empty().then(|| why_none(j))?).collect();
-        let mut offsets = Vec::with_capacity(lists.len() + 1);
-        offsets.push(0);
-        let total = lists.iter().map(|(l, _)| l.len()).sum();
-        let mut edges = Vec::with_capacity(total);
-        let mut pairs_scored = 0;
-        for (list, scored) in lists {
-            edges.extend(list);
-            offsets.push(edges.len());
-            pairs_scored += scored;
-        }
-        Candidates { jobseekers, offsets, edges, pairs_scored, no_candidate }
+            jobseekers.par_iter().zip(&self.ranges).map(|(&j, range)| range.is_empty().then(|| why_none(j))?).collect();
+        self.edges.shrink_to_fit();
+        let Filing { ranges, edges, pairs_scored } = self;
+        Candidates { jobseekers, ranges, edges, pairs_scored, no_candidate }
     }
 }
 
@@ -353,7 +391,7 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
     let jobseekers: Vec<PersonIdx> = data.people_with_role(Role::Jobseeker).collect();
     let helpers: Vec<PersonIdx> =
         data.people.iter().enumerate().filter(|(_, p)| p.role.is_helper()).map(|(i, _)| PersonIdx(i as u32)).collect();
-    let lists = jobseekers
+    let lists: Vec<(Vec<CandidateEdge>, u64)> = jobseekers
         .par_iter()
         .map(|&j| {
             let mut top = TopK::new(options.k, rank);
@@ -367,7 +405,11 @@ pub fn candidates_brute_force(ctx: &ScoreContext<'_>, options: &CandidateOptions
             (top.into_sorted(), scored)
         })
         .collect();
-    Candidates::from_lists(jobseekers, lists, |j| no_candidate_reason(data, &exclusions, j))
+    let mut filing = Filing::new(jobseekers.len());
+    for (i, (list, scored)) in lists.into_iter().enumerate() {
+        filing.file(i, &list, scored);
+    }
+    filing.finish(jobseekers, |j| no_candidate_reason(data, &exclusions, j))
 }
 
 /// Jobseekers searched together before their lists are handed on: large
@@ -420,16 +462,18 @@ where
     let n = jobseekers.len();
     // The search runs a stretch of the order at a time. While rayon's
     // threads search one stretch, one of them first hands the lists of the
-    // stretch before to `each`, in order, and files them in dataset order;
-    // no thread waits on another beyond the end of a stretch.
+    // stretch before to `each`, in order, and files them; no thread waits on
+    // another beyond the end of a stretch. Lists are filed in search order,
+    // and a stretch's own allocations are freed once filed, so that the
+    // next stretch reuses their memory.
     let search = |stretch: &[usize]| -> Vec<(Vec<CandidateEdge>, u64)> {
         stretch.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect()
     };
-    let mut lists: Vec<(Vec<CandidateEdge>, u64)> = vec![(Vec::new(), 0); n];
+    let mut filing = Filing::new(n);
     let mut file = |stretch: &[usize], found: Vec<(Vec<CandidateEdge>, u64)>| {
         for (&i, (list, scored)) in stretch.iter().zip(found) {
             each(i, &list);
-            lists[i] = (list, scored);
+            filing.file(i, &list, scored);
         }
     };
     let mut stretches = order.chunks(SEARCH_STRETCH);
@@ -439,13 +483,14 @@ where
         let (ahead, ()) = rayon::join(|| next.map(|stretch| (stretch, search(stretch))), || file(done, found));
         pending = ahead;
     }
-    Candidates::from_lists(jobseekers, lists, |j| index.local.no_candidate_reason(data, &exclusions, j))
+    filing.finish(jobseekers, |j| index.local.no_candidate_reason(data, &exclusions, j))
 }
 
 /// The order in which [`candidates`] searches for `jobseekers` (indices into
 /// the slice): by area, then by latitude in bands of a hundredth of a degree,
 /// then by index. Searching neighbours one after another keeps the same tree
-/// nodes in cache; results still come back in dataset order.
+/// nodes in cache; [`Candidates::jobseekers`] stays in dataset order, and
+/// each list's edges are filed in this order.
 pub fn search_order(data: &Dataset, jobseekers: &[PersonIdx]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..jobseekers.len()).collect();
     order.sort_by_key(|&i| {

@@ -67,8 +67,7 @@ proptest! {
         let found = candidates(&ctx, &candidate_options);
         let after = shortlists(&ctx, &found, &options).unwrap();
         let (streamed, during) = search_and_shortlist(&ctx, &candidate_options, &options).unwrap();
-        prop_assert_eq!(&streamed.edges, &found.edges);
-        prop_assert_eq!(&streamed.offsets, &found.offsets);
+        prop_assert_eq!(&streamed, &found);
         prop_assert_eq!(during, after);
     }
 }
