@@ -168,6 +168,7 @@ fn later_rounds(
     mut shown: Vec<u32>,
     mut chosen: Vec<Vec<(PersonIdx, f64)>>,
 ) -> Result<Shortlists> {
+    let picker = Picker { found, relevance: options.relevance, rank: &ctx.id_rank, likeness: Likeness::new(ctx.data) };
     // Later rounds: fewer candidates first, then id.
     let mut turn: Vec<usize> = (0..found.jobseekers.len()).collect();
     turn.sort_by_key(|&i| (found.of(i).len(), ctx.id_rank[found.jobseekers[i].0 as usize]));
@@ -178,14 +179,12 @@ fn later_rounds(
     // picked again. The result is that of strict turns.
     for _round in 1..options.k {
         for batch in turn.chunks(LOOK_AHEAD) {
-            let ahead: Vec<Option<(PersonIdx, f64)>> = batch
-                .par_iter()
-                .map(|&i| next_option(ctx, found, options.relevance, &shown, &caps, &chosen[i], i))
-                .collect();
+            let ahead: Vec<Option<(PersonIdx, f64)>> =
+                batch.par_iter().map(|&i| picker.next_option(&shown, &caps, &chosen[i], i)).collect();
             for (&i, pick) in batch.iter().zip(ahead) {
                 let pick = match pick {
                     Some((h, _)) if shown[h.0 as usize] >= caps[h.0 as usize] => {
-                        next_option(ctx, found, options.relevance, &shown, &caps, &chosen[i], i)
+                        picker.next_option(&shown, &caps, &chosen[i], i)
                     }
                     pick => pick,
                 };
@@ -218,36 +217,48 @@ fn later_rounds(
     Ok(Shortlists { lists, exposure: shown, caps })
 }
 
-/// The `i`-th jobseeker's next option by maximal marginal relevance among
-/// candidates not yet listed whose helper can still be shown (ties by id);
-/// `None` when there is none.
-fn next_option(
-    ctx: &ScoreContext<'_>,
-    found: &Candidates,
+/// What later rounds pick options from, besides the exposure so far.
+struct Picker<'a> {
+    found: &'a Candidates,
+    /// λ of maximal marginal relevance.
     relevance: f64,
-    shown: &[u32],
-    caps: &[u32],
-    list: &[(PersonIdx, f64)],
-    i: usize,
-) -> Option<(PersonIdx, f64)> {
-    let mut best: Option<(f64, u32, PersonIdx, f64)> = None;
-    for edge in found.of(i) {
-        let h = edge.helper;
-        if shown[h.0 as usize] >= caps[h.0 as usize] || list.iter().any(|&(c, _)| c == h) {
-            continue;
+    /// Each person's id rank, for ties.
+    rank: &'a [u32],
+    likeness: Likeness,
+}
+
+impl Picker<'_> {
+    /// The `i`-th jobseeker's next option by maximal marginal relevance
+    /// among candidates not yet on their `list` whose helper has been
+    /// `shown` fewer times than their cap (ties by id); `None` when there is
+    /// none.
+    fn next_option(
+        &self,
+        shown: &[u32],
+        caps: &[u32],
+        list: &[(PersonIdx, f64)],
+        i: usize,
+    ) -> Option<(PersonIdx, f64)> {
+        let Picker { found, relevance, rank, likeness } = self;
+        let mut best: Option<(f64, u32, PersonIdx, f64)> = None;
+        for edge in found.of(i) {
+            let h = edge.helper;
+            if shown[h.0 as usize] >= caps[h.0 as usize] || list.iter().any(|&(c, _)| c == h) {
+                continue;
+            }
+            let similarity = list.iter().map(|&(c, _)| likeness.similarity(h, c)).fold(0.0, f64::max);
+            let value = relevance * edge.score - (1.0 - relevance) * similarity;
+            let rank = rank[h.0 as usize];
+            let better = match best {
+                None => true,
+                Some((v, r, _, _)) => value > v || (value == v && rank < r),
+            };
+            if better {
+                best = Some((value, rank, h, edge.score));
+            }
         }
-        let similarity = list.iter().map(|&(c, _)| helper_similarity(ctx.data, h, c)).fold(0.0, f64::max);
-        let value = relevance * edge.score - (1.0 - relevance) * similarity;
-        let rank = ctx.id_rank[h.0 as usize];
-        let better = match best {
-            None => true,
-            Some((v, r, _, _)) => value > v || (value == v && rank < r),
-        };
-        if better {
-            best = Some((value, rank, h, edge.score));
-        }
+        best.map(|(_, _, h, score)| (h, score))
     }
-    best.map(|(_, _, h, score)| (h, score))
 }
 
 /// Round one: the most jobseekers with an option, then the best total
@@ -331,4 +342,82 @@ pub fn helper_similarity(data: &Dataset, a: PersonIdx, b: PersonIdx) -> f64 {
         y.sectors.iter().any(|&t| taxonomy.common_level(s, t).is_some_and(|level| level >= SicLevel::Division))
     });
     f64::from(u8::from(same_employer) + u8::from(same_kind) + u8::from(shared_division)) / 3.0
+}
+
+/// [`helper_similarity`] from one small record per person (employer, kind
+/// and SIC divisions as bits) rather than from people's records and sector
+/// lists: later rounds compare every candidate with every option listed,
+/// and the records they would read are scattered across memory.
+struct Likeness {
+    /// Indexed by [`PersonIdx`].
+    traits: Vec<Traits>,
+}
+
+/// What [`helper_similarity`] compares of one person.
+#[derive(Clone, Copy)]
+struct Traits {
+    /// The employer's index, `u32::MAX` for none.
+    employer: u32,
+    role: crate::model::Role,
+    /// The SIC divisions of the person's sectors, by position among the
+    /// taxonomy's divisions (88 in UK SIC 2007).
+    divisions: [u64; 2],
+}
+
+impl Likeness {
+    fn new(data: &Dataset) -> Likeness {
+        let taxonomy = &data.taxonomy;
+        let mut position = vec![usize::MAX; taxonomy.nodes.len()];
+        for (at, division) in taxonomy.codes_at(SicLevel::Division).enumerate() {
+            position[usize::from(division.0)] = at;
+        }
+        let traits = data
+            .people
+            .par_iter()
+            .map(|p| {
+                let mut divisions = [0u64; 2];
+                for &code in &p.sectors {
+                    if let Some(division) = taxonomy.ancestor_at(code, SicLevel::Division) {
+                        let at = position[usize::from(division.0)];
+                        divisions[at / 64] |= 1 << (at % 64);
+                    }
+                }
+                Traits { employer: p.employer.map_or(u32::MAX, |e| e.0), role: p.role, divisions }
+            })
+            .collect();
+        Likeness { traits }
+    }
+
+    /// [`helper_similarity`] of `a` and `b`, the same value.
+    fn similarity(&self, a: PersonIdx, b: PersonIdx) -> f64 {
+        let (x, y) = (&self.traits[a.0 as usize], &self.traits[b.0 as usize]);
+        let same_employer = x.employer != u32::MAX && x.employer == y.employer;
+        let same_kind = x.role == y.role;
+        let shared_division = x.divisions[0] & y.divisions[0] != 0 || x.divisions[1] & y.divisions[1] != 0;
+        f64::from(u8::from(same_employer) + u8::from(same_kind) + u8::from(shared_division)) / 3.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The packed similarity equals [`helper_similarity`] on every pair of
+    /// people in the sample data.
+    #[test]
+    fn likeness_equals_helper_similarity() {
+        let data = crate::read_dataset(std::path::Path::new("fixtures/sample")).unwrap();
+        assert!(data.taxonomy.codes_at(SicLevel::Division).count() <= 128);
+        let likeness = Likeness::new(&data);
+        let people: Vec<PersonIdx> = (0..data.people.len() as u32).map(PersonIdx).collect();
+        let mut alike = 0;
+        for &a in &people {
+            for &b in &people {
+                let expected = helper_similarity(&data, a, b);
+                assert_eq!(likeness.similarity(a, b), expected, "{a:?} {b:?}");
+                alike += usize::from(expected > 0.5);
+            }
+        }
+        assert!(alike > people.len(), "the sample should hold alike pairs besides each person with itself");
+    }
 }
