@@ -350,7 +350,13 @@ impl Ord for Worst {
 
 impl<'r> TopK<'r> {
     fn new(k: usize, rank: &'r [u32]) -> TopK<'r> {
-        TopK { k, rank, heap: BinaryHeap::with_capacity(k + 1) }
+        TopK::reusing(k, rank, Vec::with_capacity(k + 1))
+    }
+
+    /// An empty collection kept in `buffer`'s memory.
+    fn reusing(k: usize, rank: &'r [u32], mut buffer: Vec<Worst>) -> TopK<'r> {
+        buffer.clear();
+        TopK { k, rank, heap: BinaryHeap::from(buffer) }
     }
 
     fn offer(&mut self, helper: PersonIdx, score: f64) {
@@ -374,9 +380,16 @@ impl<'r> TopK<'r> {
     }
 
     fn into_sorted(self) -> Vec<CandidateEdge> {
+        self.into_sorted_and_buffer().0
+    }
+
+    /// The candidates, best first, and the emptied buffer for reuse.
+    fn into_sorted_and_buffer(self) -> (Vec<CandidateEdge>, Vec<Worst>) {
         let mut all = self.heap.into_vec();
         all.sort();
-        all.into_iter().map(|w| CandidateEdge { helper: w.helper, score: w.score }).collect()
+        let sorted = all.iter().map(|w| CandidateEdge { helper: w.helper, score: w.score }).collect();
+        all.clear();
+        (sorted, all)
     }
 }
 
@@ -467,7 +480,12 @@ where
     // and a stretch's own allocations are freed once filed, so that the
     // next stretch reuses their memory.
     let search = |stretch: &[usize]| -> Vec<(Vec<CandidateEdge>, u64)> {
-        stretch.par_iter().map(|&i| index.search(ctx, &exclusions, rank, jobseekers[i], options.k)).collect()
+        stretch
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &i| {
+                index.search(ctx, &exclusions, rank, jobseekers[i], options.k, scratch)
+            })
+            .collect()
     };
     let mut filing = Filing::new(n);
     let mut file = |stretch: &[usize], found: Vec<(Vec<CandidateEdge>, u64)>| {
@@ -1631,6 +1649,19 @@ struct Search<'c, 'r> {
     top: TopK<'r>,
 }
 
+/// Buffers that one thread's searches reuse, one after another, so that a
+/// search allocates little besides its result. Each search empties them
+/// first: what it finds never depends on the search before.
+#[derive(Default)]
+struct Scratch {
+    /// Helpers the trees pass over ([`Search::skip`]).
+    skip: Vec<PersonIdx>,
+    /// The entries of the best-first queue.
+    queue: Vec<Open>,
+    /// The k best so far ([`TopK`]).
+    top: Vec<Worst>,
+}
+
 /// Everything a search reads besides the jobseeker: the two trees and the
 /// section lists over the online tree's helpers.
 struct SearchIndex {
@@ -1658,16 +1689,18 @@ impl SearchIndex {
         rank: &[u32],
         jobseeker: PersonIdx,
         k: usize,
+        scratch: &mut Scratch,
     ) -> (Vec<CandidateEdge>, u64) {
         let SearchIndex { local, online, lists, local_position } = self;
         let data = ctx.data;
         let j = data.person(jobseeker);
         let probe = local.probe(ctx, j);
         let partners: Vec<PersonIdx> = exclusions.partners(jobseeker).collect();
-        let mut top = TopK::new(k, rank);
+        let mut top = TopK::reusing(k, rank, std::mem::take(&mut scratch.top));
         let mut scored = 0u64;
         // Helpers within two ties: the only ones whose closeness can be above zero.
-        let mut near: Vec<PersonIdx> = Vec::new();
+        let mut near = std::mem::take(&mut scratch.skip);
+        near.clear();
         for &(_, first, _) in &ctx.ties[jobseeker.0 as usize] {
             near.push(first);
             near.extend(ctx.ties[first.0 as usize].iter().map(|&(_, second, _)| second));
@@ -1695,6 +1728,7 @@ impl SearchIndex {
             top.offer(h, components.total(&ctx.weights));
         }
         if k == 0 {
+            scratch.skip = near;
             return (top.into_sorted(), scored);
         }
         let mut skip = near;
@@ -1705,7 +1739,9 @@ impl SearchIndex {
             let bound = index.nodes.first().and_then(|root| index.bound(ctx, &search.probe, &root.summary));
             bound.map(|bound| Open::new(bound, tree, 0))
         };
-        let mut waiting: Vec<Open> = root(local, LOCAL_TREE).into_iter().collect();
+        let mut waiting = std::mem::take(&mut scratch.queue);
+        waiting.clear();
+        waiting.extend(root(local, LOCAL_TREE));
         if j.remote {
             waiting.extend(root(online, ONLINE_TREE));
             lists.bound_blocks(ctx, &search.probe, search.top.threshold(), &mut waiting);
@@ -1729,7 +1765,9 @@ impl SearchIndex {
             scored += count;
             next = child.or_else(|| queue.pop());
         }
-        (search.top.into_sorted(), scored)
+        let (sorted, buffer) = search.top.into_sorted_and_buffer();
+        *scratch = Scratch { skip: search.skip, queue: queue.into_vec(), top: buffer };
+        (sorted, scored)
     }
 }
 
