@@ -1140,11 +1140,7 @@ mod tests {
         #[test]
         fn same_result_in_any_edge_order(p in small_problem(), seed in any::<u64>()) {
             let mut q = p.clone();
-            let mut s = seed;
-            for k in (1..q.edges.len()).rev() {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                q.edges.swap(k, (s >> 33) as usize % (k + 1));
-            }
+            q.edges = shuffled(p.edges.len(), seed).into_iter().map(|k| p.edges[k]).collect();
             for o in [AssignOptions::default(), AssignOptions { max_matched: true }] {
                 prop_assert_eq!(assign(&p, &o).expect("valid"), assign(&q, &o).expect("valid"));
             }
@@ -1188,6 +1184,7 @@ mod tests {
         Assignment { mentor_of, matched: a.matched, total_score: a.total_score, certificate }
     }
 
+    /// `0..n` in an order drawn from `seed`.
     fn shuffled(n: usize, seed: u64) -> Vec<usize> {
         let mut order: Vec<usize> = (0..n).collect();
         let mut s = seed;
