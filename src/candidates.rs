@@ -1188,13 +1188,20 @@ impl LocalityCeiling {
 }
 
 /// A node of the helper tree: a range of `HelperIndex::order`, its summary
-/// and its two children (none for a leaf).
+/// and its two children (none for a leaf), which lie side by side.
 #[repr(C, align(64))]
 struct Node {
     summary: Summary,
     start: u32,
     end: u32,
     children: Option<(u32, u32)>,
+}
+
+impl Node {
+    /// A node not yet built ([`Tree::build_node`] fills it in).
+    fn placeholder() -> Node {
+        Node { summary: Summary::empty(), start: 0, end: 0, children: None }
+    }
 }
 
 /// How a [`HelperIndex`] groups its helpers, and which pairs it answers for.
@@ -1406,7 +1413,8 @@ impl HelperIndex {
                 Layout::Online => usize::MAX,
             };
             let tree = Tree { points: &points, keys: &keys, group_below, leaf_summary: &leaf_summary };
-            tree.build_node(&mut nodes, &mut order, 0, len);
+            nodes.push(Node::placeholder());
+            tree.build_node(&mut nodes, &mut order, 0, 0, len);
         }
         let mut arenas = Arenas::default();
         let compact = order
@@ -2012,7 +2020,9 @@ struct Tree<'a> {
 }
 
 impl Tree<'_> {
-    /// Builds the subtree over `order[start..end]` and returns its node id.
+    /// Builds the subtree over `order[start..end]` into node `id`, already
+    /// in `nodes`. A node's two children are pushed side by side, since a
+    /// search always reads both summaries together.
     ///
     /// Nodes above `group_below` helpers split space (the widest axis at the
     /// median); nodes below split between groups of equal key, so that a
@@ -2020,9 +2030,8 @@ impl Tree<'_> {
     /// nodes within one group split space again, so that they are local.
     /// Each makes bounds tight; none affects correctness, since every bound
     /// holds for any grouping. Deterministic: ties break by person index.
-    fn build_node(&self, nodes: &mut Vec<Node>, order: &mut [PersonIdx], start: usize, end: usize) -> u32 {
-        let id = nodes.len() as u32;
-        nodes.push(Node { start: start as u32, end: end as u32, children: None, summary: Summary::empty() });
+    fn build_node(&self, nodes: &mut Vec<Node>, order: &mut [PersonIdx], id: u32, start: usize, end: usize) {
+        let mut children = None;
         let mut summary = Summary::empty();
         if end - start <= LEAF_SIZE {
             for &h in &order[start..end] {
@@ -2057,14 +2066,15 @@ impl Tree<'_> {
                 });
                 half
             };
-            let left = self.build_node(nodes, order, start, start + mid);
-            let right = self.build_node(nodes, order, start + mid, end);
+            let (left, right) = (nodes.len() as u32, nodes.len() as u32 + 1);
+            nodes.extend([Node::placeholder(), Node::placeholder()]);
+            self.build_node(nodes, order, left, start, start + mid);
+            self.build_node(nodes, order, right, start + mid, end);
             summary.merge(&nodes[left as usize].summary.clone());
             summary.merge(&nodes[right as usize].summary.clone());
-            nodes[id as usize].children = Some((left, right));
+            children = Some((left, right));
         }
-        nodes[id as usize].summary = summary;
-        id
+        nodes[id as usize] = Node { summary, start: start as u32, end: end as u32, children };
     }
 }
 
