@@ -61,7 +61,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::geo::{Reach, box_chord2, chord, chord_km, chord_km_floor, chord_to_km, unit_vector};
+use crate::geo::{Reach, box_chord2, chord, chord_km, chord_km_floor, chord_to_km, chord2, unit_vector};
 use crate::model::{Dataset, Person, PersonIdx, Role};
 use crate::score::ScoreContext;
 use crate::taxonomy::{SicLevel, Taxonomy};
@@ -70,6 +70,7 @@ use crate::taxonomy::{SicLevel, Taxonomy};
 pub const DEFAULT_K: usize = 50;
 /// Helpers per leaf of the search tree.
 const LEAF_SIZE: usize = 16;
+const _: () = assert!(LEAF_SIZE <= 32, "a leaf's helpers are tested as the bits of a u32");
 /// Nodes with at most this many helpers split by sector before space: above
 /// it the tree splits by space alone, so a local search touches one region
 /// before it fans out over sectors.
@@ -1599,9 +1600,24 @@ impl HelperIndex {
         let j = data.person(*jobseeker);
         let mut scored = 0;
         let range = node.start as usize..node.end as usize;
-        for (&h, c) in self.order[range.clone()].iter().zip(&self.compact[range]) {
-            // The hard rules of `check_pair`, cheapest first, on packed fields.
-            if !self.shares_time_and_language(data, j, probe.slots, probe.languages, h, c) {
+        // First the slot and language masks of every helper in the leaf and,
+        // where both travel limits apply, a squared distance no pair within
+        // them exceeds, as one bit per helper (`LEAF_SIZE` fits a `u32`):
+        // most helpers fail one of these at random, and a branch per helper
+        // and test would mostly guess wrong.
+        let mut pass = 0u32;
+        let both_limits = self.layout == Layout::Local && !probe.remote;
+        let probe_chord2 = probe.reach.max_chord2();
+        for (bit, c) in self.compact[range.clone()].iter().enumerate() {
+            let near = !both_limits | (chord2(&probe.point, &c.point) <= probe_chord2.min(c.reach.max_chord2()));
+            pass |= u32::from((c.slots & probe.slots != 0) & (c.languages & probe.languages != 0) & near) << bit;
+        }
+        while pass != 0 {
+            let at = range.start + pass.trailing_zeros() as usize;
+            pass &= pass - 1;
+            let (h, c) = (self.order[at], &self.compact[at]);
+            // The other hard rules of `check_pair`, cheapest first, on packed fields.
+            if !self.languages.exact && !shares_language(j, data.person(h)) {
                 continue;
             }
             let chord = chord(&probe.point, &c.point);
