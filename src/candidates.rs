@@ -1563,9 +1563,14 @@ impl HelperIndex {
         h: PersonIdx,
         c: &Compact,
     ) -> bool {
-        c.slots & slots != 0
-            && c.languages & languages != 0
-            && (self.languages.exact || shares_language(j, data.person(h)))
+        c.slots & slots != 0 && c.languages & languages != 0 && self.shares_language_given_masks(data, j, h)
+    }
+
+    /// Whether `j` and helper `h` share a language, given that their
+    /// language masks meet: exact masks already say so; otherwise the
+    /// records are compared.
+    fn shares_language_given_masks(&self, data: &Dataset, j: &Person, h: PersonIdx) -> bool {
+        self.languages.exact || shares_language(j, data.person(h))
     }
 
     /// Opens one node: queues its children whose bound can still reach the
@@ -1617,7 +1622,7 @@ impl HelperIndex {
             pass &= pass - 1;
             let (h, c) = (self.order[at], &self.compact[at]);
             // The other hard rules of `check_pair`, cheapest first, on packed fields.
-            if !self.languages.exact && !shares_language(j, data.person(h)) {
+            if !self.shares_language_given_masks(data, j, h) {
                 continue;
             }
             let chord = chord(&probe.point, &c.point);
