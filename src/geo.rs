@@ -316,5 +316,19 @@ mod tests {
                 assert_reach_is_exact(km, f64::from_bits(limit.to_bits().wrapping_add_signed(nudge)));
             }
         }
+
+        /// The candidate search drops a helper whose squared chord from the
+        /// jobseeker exceeds `max_chord2` before it takes the square root:
+        /// no pair of points the limit admits may be dropped, even with the
+        /// limit set right at their own distance.
+        #[test]
+        fn max_chord2_keeps_every_admitted_pair(
+            lat in 49.0..61.0f64, lon in -8.0..2.0f64, dlat in -2.0..2.0f64, dlon in -2.0..2.0f64, nudge in -4i64..4,
+        ) {
+            let (a, b) = (unit_vector(lat, lon), unit_vector(lat + dlat, lon + dlon));
+            let km = f64::from_bits(chord_km(&a, &b).to_bits().wrapping_add_signed(nudge));
+            let reach = Reach::new(km);
+            proptest::prop_assert!(!reach.admits(chord(&a, &b)) || chord2(&a, &b) <= reach.max_chord2());
+        }
     }
 }
