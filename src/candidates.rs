@@ -21,9 +21,9 @@
 //! (position box, languages, slots, sectors, experience tags, hiring
 //! employers, travel limits, areas). The local tree holds every helper and
 //! groups by place first; it answers for pairs within reach. Two online
-//! people farther apart than 50 km and in different areas are "far online"
+//! people farther apart than 30 km and in different areas are "far online"
 //! pairs: the best matches of a jobseeker happy to meet online are mostly
-//! such, where locality adds almost nothing and place says little about
+//! such, where locality adds little and place says little about
 //! score. Sector and hiring similarity are 0 unless the two share a SIC
 //! section, so far online pairs are split by that. Those that share a
 //! section are answered from section lists: each online helper listed under
@@ -77,10 +77,11 @@ const _: () = assert!(LEAF_SIZE <= 32, "a leaf's helpers are tested as the bits 
 const SECTOR_SPLIT_BELOW: usize = 512;
 /// Online helpers nearer than this to an online jobseeker are searched in
 /// the local tree with everyone else nearby; past it, locality adds at most
-/// `0.75 × 2^-5` and the section lists and the online tree, which group by
-/// offer rather than place, prune well. (25 and 100 km were measured and
-/// searched more.)
-const ONLINE_NEAR_KM: f64 = 50.0;
+/// `0.75 × 2^-3` and the section lists and the online tree, which group by
+/// offer rather than place, prune well. Nearer, they would bound far
+/// helpers too loosely; farther, the local tree opens many more nodes for
+/// every online jobseeker (see BENCHMARKS.md for the distances measured).
+const ONLINE_NEAR_KM: f64 = 30.0;
 /// Where an [`Open`] entry comes from: the local tree, the section lists
 /// (one helper each), the online tree or the section lists' blocks.
 const LOCAL_TREE: u8 = 0;
