@@ -93,6 +93,7 @@ const ONLINE_TREE: u8 = 2;
 const SECTION_BLOCKS: u8 = 3;
 /// Listed helpers per block of a section's list ([`SectionLists`]).
 const LIST_BLOCK: usize = 32;
+const _: () = assert!(LIST_BLOCK <= 32, "a block's listings are tested as the bits of a u32");
 /// Slack added to every bound so that rounding can never prune a true candidate.
 const BOUND_SLACK: f64 = 1e-9;
 /// Steps per km of [`LocalityCeiling`]'s table.
@@ -1022,14 +1023,20 @@ impl SectionLists {
         let block = &self.blocks[at as usize];
         let codes = |(a, b): (u32, u32)| &self.codes[a as usize..b as usize];
         let threshold = top.threshold();
-        for at in block.listed.0..block.listed.1 {
+        // First the masks of every listing, as one bit each (`LIST_BLOCK`
+        // fits a `u32`), as in a leaf of a tree: many listings fail the slot
+        // mask at random, and a branch per listing would mostly guess wrong.
+        let mut pass = 0u32;
+        let first = block.listed.0;
+        for (bit, l) in self.listed[first as usize..block.listed.1 as usize].iter().enumerate() {
+            let lowest_shared = (l.sections & probe.sections).trailing_zeros() == block.section;
+            pass |=
+                u32::from(lowest_shared & (l.slots & probe.slots != 0) & (l.languages & probe.languages != 0)) << bit;
+        }
+        while pass != 0 {
+            let at = first + pass.trailing_zeros();
+            pass &= pass - 1;
             let l = &self.listed[at as usize];
-            if (l.sections & probe.sections).trailing_zeros() != block.section
-                || l.slots & probe.slots == 0
-                || l.languages & probe.languages == 0
-            {
-                continue;
-            }
             let network = if ctx.weights.network > 0.0 { probe.far_sector(codes(l.hiring)) } else { 0.0 };
             let availability = probe.availability(l.slots, l.slot_count);
             let parts = [
