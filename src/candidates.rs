@@ -28,7 +28,7 @@
 //! section, so far online pairs are split by that. Those that share a
 //! section are answered from section lists: each online helper listed under
 //! every section they work or hire in, with what a bound needs side by side,
-//! in blocks of like helpers (by tags, then codes) with a summary each, so
+//! in blocks of like helpers (by codes, then tags) with a summary each, so
 //! that a block of a wanted section is bounded as a whole and, once opened,
 //! each of its helpers in a few instructions. The rest are answered by the
 //! online tree, which holds helpers who meet online grouped by what they
@@ -829,12 +829,13 @@ impl Sections {
 /// to meet online mostly are, and a flat list is far cheaper to bound per
 /// helper than a tree whose bounds must hold for every section at once.
 ///
-/// Each section's list is sorted by experience tags, then by the helper's
-/// first code in the section, then their employer's, and cut into blocks of
-/// [`LIST_BLOCK`] with a summary each, so that a search bounds the blocks of
-/// the sections a jobseeker wants and bounds helper by helper only in the
-/// blocks it opens: a block's helpers mostly share their tags, which the
-/// experience bound reads exactly, and lie in few codes.
+/// Each section's list is sorted by the helper's first code in the
+/// section, then their employer's, then experience tags, and cut into
+/// blocks of [`LIST_BLOCK`] with a summary each, so that a search bounds
+/// the blocks of the sections a jobseeker wants and bounds helper by helper
+/// only in the blocks it opens: a block's helpers mostly share their codes,
+/// which carry the largest weights a far pair can score on, and the blocks
+/// of a code the jobseeker wants lie together.
 struct SectionLists {
     /// `blocks[start[bit]..start[bit + 1]]` are the blocks of section `bit`.
     start: Vec<usize>,
@@ -934,7 +935,7 @@ impl SectionLists {
                 codes.iter().find(|c| online.sections.bit[usize::from(c.0)] == 1 << bit).map_or(u16::MAX, |c| c.0)
             };
             list.sort_by_key(|&(l, at)| {
-                (l.tag_bits, first_in_section(arena(l.sectors)), first_in_section(arena(l.hiring)), at)
+                (first_in_section(arena(l.sectors)), first_in_section(arena(l.hiring)), l.tag_bits, at)
             });
             for run in list.chunks(LIST_BLOCK) {
                 let first = lists.listed.len() as u32;
