@@ -11,12 +11,17 @@
 # both see the same machine; the builds swap sides from pair to pair. Prints
 # each pair and the geometric mean of HEAD's time over BASE's: on a noisy
 # machine, a ratio measured in one run says more than two separate timings.
-# Work goes to $BENCH_DIR (default target/pipeline-bench).
+# The environment variable JOBSEEKER_PERCENT (default PERCENT) sets the
+# jobseekers apart from the helpers: with PERCENT 100 and JOBSEEKER_PERCENT
+# 10, each search meets national helper density and costs what it does
+# nationally, in a tenth of the time. Work goes to $BENCH_DIR (default
+# target/pipeline-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 1 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 base=$1 head=${2:-} pct=${3:-10} pairs=${4:-10}
-case $pct$pairs in *[!0-9]*) echo "PERCENT and PAIRS must be whole numbers" >&2; exit 2 ;; esac
+jpct=${JOBSEEKER_PERCENT:-$pct}
+case $pct$pairs$jpct in *[!0-9]*) echo "PERCENT, PAIRS and JOBSEEKER_PERCENT must be whole numbers" >&2; exit 2 ;; esac
 dir=${BENCH_DIR:-target/pipeline-bench}
 mkdir -p "$dir"
 
@@ -46,9 +51,10 @@ a=$(build "$base")
 b=$(build "$head")
 
 pop="$dir/national-$pct"
+[ "$jpct" = "$pct" ] || pop="$pop-jobseekers-$jpct"
 if [ ! -f "$pop.snapshot" ]; then
     cargo build --release --quiet
-    target/release/passiton generate --jobseekers $((7450 * pct)) --mentors $((1000 * pct)) \
+    target/release/passiton generate --jobseekers $((7450 * jpct)) --mentors $((1000 * pct)) \
         --coaches $((110 * pct)) --employers $((200 * pct)) --seed 1 --out "$pop" --force >/dev/null
     target/release/passiton snapshot --data "$pop" --out "$pop.snapshot" >/dev/null
 fi
