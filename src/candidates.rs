@@ -23,7 +23,7 @@
 //! groups by place first; it answers for pairs within reach. Two online
 //! people farther apart than 30 km and in different areas are "far online"
 //! pairs: the best matches of a jobseeker happy to meet online are mostly
-//! such, where locality adds little and place says little about
+//! such: locality adds little to them, and place says little about their
 //! score. Sector and hiring similarity are 0 unless the two share a SIC
 //! section, so far online pairs are split by that. Those that share a
 //! section are answered from section lists: each online helper listed under
@@ -1026,7 +1026,7 @@ impl SectionLists {
         let threshold = top.threshold();
         // First the masks of every listing, as one bit each (`LIST_BLOCK`
         // fits a `u32`), as in a leaf of a tree: many listings fail the slot
-        // mask at random, and a branch per listing would mostly guess wrong.
+        // mask at random, and a branch per listing would often guess wrong.
         let mut pass = 0u32;
         let first = block.listed.0;
         for (bit, l) in self.listed[first as usize..block.listed.1 as usize].iter().enumerate() {
