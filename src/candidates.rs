@@ -1024,20 +1024,16 @@ impl SectionLists {
         let block = &self.blocks[at as usize];
         let codes = |(a, b): (u32, u32)| &self.codes[a as usize..b as usize];
         let threshold = top.threshold();
-        // First the masks of every listing, as one bit each (`LIST_BLOCK`
-        // fits a `u32`), as in a leaf of a tree: many listings fail the slot
-        // mask at random, and a branch per listing would often guess wrong.
-        let mut pass = 0u32;
-        let first = block.listed.0;
-        for (bit, l) in self.listed[first as usize..block.listed.1 as usize].iter().enumerate() {
+        // First the section, slot and language masks of every listing, one
+        // bit each (`bits_where`), as in a leaf of a tree.
+        let first = block.listed.0 as usize;
+        let pass = bits_where(&self.listed[first..block.listed.1 as usize], |l| {
             let lowest_shared = (l.sections & probe.sections).trailing_zeros() == block.section;
-            pass |=
-                u32::from(lowest_shared & (l.slots & probe.slots != 0) & (l.languages & probe.languages != 0)) << bit;
-        }
-        while pass != 0 {
-            let at = first + pass.trailing_zeros();
-            pass &= pass - 1;
-            let l = &self.listed[at as usize];
+            lowest_shared & (l.slots & probe.slots != 0) & (l.languages & probe.languages != 0)
+        });
+        for_each_bit(pass, |bit| {
+            let at = first + bit;
+            let l = &self.listed[at];
             let network = if ctx.weights.network > 0.0 { probe.far_sector(codes(l.hiring)) } else { 0.0 };
             let availability = probe.availability(l.slots, l.slot_count);
             let parts = [
@@ -1049,9 +1045,9 @@ impl SectionLists {
             ];
             let bound = weighted_bound(ctx, parts);
             if !threshold.is_some_and(|t| bound < t) {
-                queue.push(Open::new(bound, SECTION_LISTS, at));
+                queue.push(Open::new(bound, SECTION_LISTS, at as u32));
             }
-        }
+        });
     }
 
     /// Offers the helper of listing `at` to the jobseeker of `search` when
@@ -1082,6 +1078,16 @@ impl SectionLists {
         top.offer(far.person, components.total(&ctx.weights));
         1
     }
+}
+
+/// One bit per item of `items` (at most 32, as in a leaf or a block), set
+/// where `passes` holds. Every item is tested, without a branch per item:
+/// the first pass over a leaf's helpers or a block's listings, whose tests
+/// fail at random, so that branches would often guess wrong. The items that
+/// pass are then met by [`for_each_bit`].
+fn bits_where<T>(items: &[T], passes: impl Fn(&T) -> bool) -> u32 {
+    debug_assert!(items.len() <= 32);
+    items.iter().enumerate().fold(0, |bits, (bit, item)| bits | u32::from(passes(item)) << bit)
 }
 
 /// Calls `f` with the position of every set bit of `bits`, lowest first.
@@ -1616,23 +1622,20 @@ impl HelperIndex {
         let range = node.start as usize..node.end as usize;
         // First the slot and language masks of every helper in the leaf and,
         // where both travel limits apply, a squared distance no pair within
-        // them exceeds, as one bit per helper (`LEAF_SIZE` fits a `u32`):
-        // most helpers fail one of these at random, and a branch per helper
-        // and test would mostly guess wrong.
-        let mut pass = 0u32;
+        // them exceeds, one bit per helper (`bits_where`): most fail one of
+        // these at random.
         let both_limits = self.layout == Layout::Local && !probe.remote;
         let probe_chord2 = probe.reach.max_chord2();
-        for (bit, c) in self.compact[range.clone()].iter().enumerate() {
+        let pass = bits_where(&self.compact[range.clone()], |c| {
             let near = !both_limits | (chord2(&probe.point, &c.point) <= probe_chord2.min(c.reach.max_chord2()));
-            pass |= u32::from((c.slots & probe.slots != 0) & (c.languages & probe.languages != 0) & near) << bit;
-        }
-        while pass != 0 {
-            let at = range.start + pass.trailing_zeros() as usize;
-            pass &= pass - 1;
+            (c.slots & probe.slots != 0) & (c.languages & probe.languages != 0) & near
+        });
+        for_each_bit(pass, |bit| {
+            let at = range.start + bit;
             let (h, c) = (self.order[at], &self.compact[at]);
             // The other hard rules of `check_pair`, cheapest first, on packed fields.
             if !self.shares_language_given_masks(data, j, h) {
-                continue;
+                return;
             }
             let chord = chord(&probe.point, &c.point);
             let answered_here = match self.layout {
@@ -1641,21 +1644,18 @@ impl HelperIndex {
                 // Pairs that share a section are the section lists'.
                 Layout::Online => c.sections & probe.sections == 0 && !answered_locally(probe, c.area, &c.reach, chord),
             };
-            if !answered_here {
-                continue;
-            }
-            if top.threshold().is_some_and(|t| self.helper_bound(ctx, probe, c, chord) < t) {
-                continue;
-            }
-            if skip.binary_search(&h).is_ok() {
-                continue;
+            if !answered_here
+                || top.threshold().is_some_and(|t| self.helper_bound(ctx, probe, c, chord) < t)
+                || skip.binary_search(&h).is_ok()
+            {
+                return;
             }
             scored += 1;
             // Not within two ties (those were scored first): closeness is
             // exactly 0. The km is bit for bit the one `check_pair` computes.
             let components = ctx.components(j, &self.arenas.view(c), chord_to_km(chord), 0.0);
             top.offer(h, components.total(&ctx.weights));
-        }
+        });
         (scored, None)
     }
 }
